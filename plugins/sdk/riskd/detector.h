@@ -1,0 +1,287 @@
+// riskd C++ detector SDK (header-only, standard headers only).
+//
+// A detector is one class and one macro:
+//
+//   class MyDetector {
+//    public:
+//     static riskd::Description Describe();          // name, settings, signals
+//     explicit MyDetector(const riskd::Settings& s);  // throw riskd::SettingError
+//     void Evaluate(const riskd::Event& e, riskd::Result& r) const;  // thread-safe
+//   };
+//   RISKD_DETECTOR_PLUGIN(MyDetector)
+//
+// The macro exports the C ABI of <riskd/detector_abi.h> and catches every
+// exception at the boundary: a throwing constructor fails the load with its
+// message, a throwing Evaluate is reported as that detector's error.
+#ifndef RISKD_DETECTOR_H_
+#define RISKD_DETECTOR_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riskd/detector_abi.h"
+
+namespace riskd {
+
+inline std::string_view View(riskd_string s) { return {s.data, s.size}; }
+inline riskd_string Borrow(std::string_view s) { return {s.data(), s.size()}; }
+
+enum class EventType : int32_t {
+  kUnspecified = RISKD_EVENT_UNSPECIFIED,
+  kLoginSucceeded = RISKD_EVENT_LOGIN_SUCCEEDED,
+  kLoginFailed = RISKD_EVENT_LOGIN_FAILED,
+  kRegistration = RISKD_EVENT_REGISTRATION,
+  kProfileUpdate = RISKD_EVENT_PROFILE_UPDATE,
+  kPasswordResetRequested = RISKD_EVENT_PASSWORD_RESET_REQUESTED,
+  kPasswordResetSucceeded = RISKD_EVENT_PASSWORD_RESET_SUCCEEDED,
+  kTransaction = RISKD_EVENT_TRANSACTION,
+  kChallengeSucceeded = RISKD_EVENT_CHALLENGE_SUCCEEDED,
+  kChallengeFailed = RISKD_EVENT_CHALLENGE_FAILED,
+};
+
+// A read-only view of the host's event, valid during Evaluate only.
+class Event {
+ public:
+  explicit Event(const riskd_event& raw) : raw_(raw) {}
+
+  EventType type() const { return static_cast<EventType>(raw_.type); }
+  int64_t occurred_at_ms() const { return raw_.occurred_at_ms; }
+  int64_t registered_at_ms() const { return raw_.registered_at_ms; }
+  std::string_view request_id() const { return View(raw_.request_id); }
+  std::string_view user_id() const { return View(raw_.user_id); }
+  std::string_view email() const { return View(raw_.email); }
+  std::string_view email_domain() const { return View(raw_.email_domain); }
+  std::string_view ip() const { return View(raw_.ip); }
+  riskd_ip_family ip_family() const {
+    return static_cast<riskd_ip_family>(raw_.ip_family);
+  }
+  const uint8_t* ip_bytes() const { return raw_.ip_bytes; }
+  std::string_view user_agent() const { return View(raw_.user_agent); }
+  std::string_view device_id() const { return View(raw_.device_id); }
+
+  // `name` must be lower-case; header names arrive lower-cased.
+  std::optional<std::string_view> header(std::string_view name) const {
+    return Find(raw_.headers, raw_.header_count, name);
+  }
+  std::optional<std::string_view> property(std::string_view key) const {
+    return Find(raw_.properties, raw_.property_count, key);
+  }
+  const riskd_event& raw() const { return raw_; }
+
+ private:
+  static std::optional<std::string_view> Find(const riskd_key_value* items,
+                                              size_t count,
+                                              std::string_view key) {
+    for (size_t i = 0; i < count; ++i) {
+      if (View(items[i].key) == key) return View(items[i].value);
+    }
+    return std::nullopt;
+  }
+  const riskd_event& raw_;
+};
+
+// Where Evaluate writes its score and signals.
+class Result {
+ public:
+  explicit Result(const riskd_result_sink& sink) : sink_(sink) {}
+  void SetScore(double score) { sink_.set_score(sink_.host_context, score); }
+  void AddSignal(std::string_view name, std::string_view detail = {}) {
+    sink_.add_signal(sink_.host_context, Borrow(name), Borrow(detail));
+  }
+
+ private:
+  const riskd_result_sink& sink_;
+};
+
+// Thrown from a detector's constructor when a setting is unusable; the host
+// points at that setting's line in the config file.
+class SettingError : public std::runtime_error {
+ public:
+  SettingError(std::string key, const std::string& message)
+      : std::runtime_error(message), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// The detector's validated settings. The host has applied defaults and checked
+// types and required keys against Describe().settings.
+class Settings {
+ public:
+  Settings(const riskd_setting* items, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      std::vector<std::string> values;
+      for (size_t v = 0; v < items[i].value_count; ++v) {
+        values.emplace_back(View(items[i].values[v]));
+      }
+      values_.emplace(std::string(View(items[i].key)), std::move(values));
+    }
+  }
+
+  bool Has(const std::string& key) const { return values_.count(key) > 0; }
+  std::string GetString(const std::string& key) const { return One(key); }
+  int64_t GetInt(const std::string& key) const {
+    return std::stoll(One(key));
+  }
+  double GetDouble(const std::string& key) const {
+    return std::stod(One(key));
+  }
+  bool GetBool(const std::string& key) const { return One(key) == "true"; }
+  std::vector<std::string> GetStringList(const std::string& key) const {
+    auto it = values_.find(key);
+    return it == values_.end() ? std::vector<std::string>{} : it->second;
+  }
+
+ private:
+  std::string One(const std::string& key) const {
+    auto it = values_.find(key);
+    if (it == values_.end() || it->second.size() != 1) {
+      throw SettingError(key, "setting is not declared in Describe()");
+    }
+    return it->second.front();
+  }
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+struct SettingSpec {
+  std::string key;
+  riskd_setting_type type;
+  bool required = false;
+  std::optional<std::string> default_value;  // string lists: "a,b,c"
+  std::string description;
+};
+
+struct Description {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::vector<SettingSpec> settings;
+  std::vector<std::string> signals;
+};
+
+namespace internal {
+
+// Keeps a Description and the C views of it alive for the library's lifetime.
+class DescriptionHolder {
+ public:
+  explicit DescriptionHolder(Description d) : d_(std::move(d)) {
+    for (const SettingSpec& s : d_.settings) {
+      specs_.push_back({s.key.c_str(), s.type, s.required ? 1 : 0,
+                        s.default_value ? s.default_value->c_str() : nullptr,
+                        s.description.c_str()});
+    }
+    for (const std::string& s : d_.signals) signals_.push_back(s.c_str());
+    raw_ = {sizeof(riskd_plugin_description),
+            d_.name.c_str(),
+            d_.version.c_str(),
+            d_.description.c_str(),
+            specs_.data(),
+            specs_.size(),
+            signals_.data(),
+            signals_.size()};
+  }
+  const riskd_plugin_description* raw() const { return &raw_; }
+
+ private:
+  Description d_;
+  std::vector<riskd_setting_spec> specs_;
+  std::vector<const char*> signals_;
+  riskd_plugin_description raw_{};
+};
+
+inline void CopyTruncated(char* out, size_t size, const std::string& text) {
+  std::snprintf(out, size, "%s", text.c_str());
+}
+
+template <typename D>
+const riskd_plugin_description* DescribeFor() {
+  static const DescriptionHolder* holder = []() -> DescriptionHolder* {
+    try {
+      return new DescriptionHolder(D::Describe());
+    } catch (...) {
+      // An empty name makes the host refuse the library with a clear message.
+      return new DescriptionHolder(Description{});
+    }
+  }();
+  return holder->raw();
+}
+
+template <typename D>
+riskd_detector* CreateFor(const riskd_setting* settings, size_t count,
+                          riskd_error* error) {
+  try {
+    return reinterpret_cast<riskd_detector*>(new D(Settings(settings, count)));
+  } catch (const SettingError& e) {
+    CopyTruncated(error->key, sizeof(error->key), e.key());
+    CopyTruncated(error->message, sizeof(error->message), e.what());
+  } catch (const std::exception& e) {
+    CopyTruncated(error->message, sizeof(error->message), e.what());
+  } catch (...) {
+    CopyTruncated(error->message, sizeof(error->message),
+                  "unknown exception in the detector's constructor");
+  }
+  return nullptr;
+}
+
+template <typename D>
+int32_t EvaluateFor(const riskd_detector* detector, const riskd_event* event,
+                    const riskd_result_sink* sink) {
+  auto fail = [sink](std::string_view message) {
+    sink->set_error(sink->host_context, Borrow(message));
+    return int32_t{1};
+  };
+  try {
+    Result result(*sink);
+    reinterpret_cast<const D*>(detector)->Evaluate(Event(*event), result);
+    return 0;
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  } catch (...) {
+    return fail("unknown exception in Evaluate");
+  }
+}
+
+template <typename D>
+void DestroyFor(riskd_detector* detector) {
+  delete reinterpret_cast<D*>(detector);
+}
+
+}  // namespace internal
+}  // namespace riskd
+
+// Exports the C ABI for detector class `DetectorClass`. Use once per library.
+#define RISKD_DETECTOR_PLUGIN(DetectorClass)                                 \
+  extern "C" {                                                               \
+  RISKD_EXPORT uint32_t riskd_plugin_api_version(void) {                     \
+    return RISKD_DETECTOR_API_VERSION;                                       \
+  }                                                                          \
+  RISKD_EXPORT const riskd_plugin_description* riskd_plugin_describe(void) { \
+    return ::riskd::internal::DescribeFor<DetectorClass>();                  \
+  }                                                                          \
+  RISKD_EXPORT riskd_detector* riskd_detector_create(                        \
+      const riskd_setting* settings, size_t count, riskd_error* error) {     \
+    return ::riskd::internal::CreateFor<DetectorClass>(settings, count,      \
+                                                       error);               \
+  }                                                                          \
+  RISKD_EXPORT int32_t riskd_detector_evaluate(                              \
+      const riskd_detector* detector, const riskd_event* event,              \
+      const riskd_result_sink* sink) {                                       \
+    return ::riskd::internal::EvaluateFor<DetectorClass>(detector, event,    \
+                                                         sink);              \
+  }                                                                          \
+  RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector) {       \
+    ::riskd::internal::DestroyFor<DetectorClass>(detector);                  \
+  }                                                                          \
+  }
+
+#endif  // RISKD_DETECTOR_H_

@@ -1,0 +1,226 @@
+/*
+ * riskd detector plugin ABI, version 1.0.
+ *
+ * A detector plugin is a shared library that exports the C functions declared
+ * below. Only C types cross this boundary: no C++ classes, STL types,
+ * exceptions or protobuf objects. Write plugins in C against this header, or in
+ * C++ with the header-only SDK in <riskd/detector.h>.
+ *
+ * VERSIONING
+ *   The host first calls riskd_plugin_api_version() and refuses the library when
+ *   the major differs from RISKD_DETECTOR_API_MAJOR or the minor is newer than
+ *   the host's. Minor versions only add optional symbols or append fields at the
+ *   end of structs that carry a struct_size.
+ *
+ * SYMBOLS
+ *   Required: riskd_plugin_api_version, riskd_plugin_describe,
+ *             riskd_detector_create, riskd_detector_evaluate,
+ *             riskd_detector_destroy.
+ *   A library missing one of them is refused at load, naming the symbol.
+ *
+ * LIFECYCLE AND THREADING
+ *   1. The host loads the library once and calls riskd_plugin_api_version() and
+ *      riskd_plugin_describe(). The library stays loaded until every detector
+ *      it created has been destroyed.
+ *   2. For each `detectors:` entry that names the library, the host validates
+ *      the entry's `settings` against the config schema from describe(), then
+ *      calls riskd_detector_create() once. One library may back several
+ *      instances with different settings. A config reload creates new instances
+ *      before the old ones are destroyed.
+ *   3. riskd_detector_evaluate() is called for every event, CONCURRENTLY from
+ *      several threads on the same instance. It must not block on I/O: all it
+ *      needs arrives in the event (and, in later minors, the state snapshot).
+ *   4. riskd_detector_destroy() is called once per instance, after the last
+ *      evaluate on it has returned.
+ *
+ * OWNERSHIP
+ *   Everything the host passes in (events, settings, strings) is owned by the
+ *   host and valid only for the duration of the call: copy what you keep.
+ *   Everything the plugin returns from describe() (strings, arrays) must stay
+ *   valid while the library is loaded: use static storage.
+ *   Results are written through the riskd_result_sink callbacks, which copy.
+ *
+ * ERRORS
+ *   No C++ exception may cross this boundary. Report errors with return codes
+ *   and the riskd_error / riskd_result_sink.set_error channels.
+ */
+#ifndef RISKD_DETECTOR_ABI_H_
+#define RISKD_DETECTOR_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RISKD_DETECTOR_API_MAJOR 1
+#define RISKD_DETECTOR_API_MINOR 0
+
+#if defined(_WIN32)
+#define RISKD_EXPORT __declspec(dllexport)
+#else
+#define RISKD_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* A borrowed, not necessarily NUL-terminated string. */
+typedef struct riskd_string {
+  const char* data;
+  size_t size;
+} riskd_string;
+
+typedef struct riskd_key_value {
+  riskd_string key;
+  riskd_string value;
+} riskd_key_value;
+
+/* Mirrors riskd.v1.EventType. */
+typedef enum riskd_event_type {
+  RISKD_EVENT_UNSPECIFIED = 0,
+  RISKD_EVENT_LOGIN_SUCCEEDED = 1,
+  RISKD_EVENT_LOGIN_FAILED = 2,
+  RISKD_EVENT_REGISTRATION = 3,
+  RISKD_EVENT_PROFILE_UPDATE = 4,
+  RISKD_EVENT_PASSWORD_RESET_REQUESTED = 5,
+  RISKD_EVENT_PASSWORD_RESET_SUCCEEDED = 6,
+  RISKD_EVENT_TRANSACTION = 7,
+  RISKD_EVENT_CHALLENGE_SUCCEEDED = 8,
+  RISKD_EVENT_CHALLENGE_FAILED = 9
+} riskd_event_type;
+
+typedef enum riskd_ip_family {
+  RISKD_IP_NONE = 0, /* the event carried no IP */
+  RISKD_IP_V4 = 4,
+  RISKD_IP_V6 = 6
+} riskd_ip_family;
+
+/*
+ * A validated, normalised event. The host has already checked every field:
+ * the IP parses (IPv4-mapped IPv6 is reported as IPv4), the email is lower-case
+ * with a domain, header names are lower-case, timestamps are sane.
+ */
+typedef struct riskd_event {
+  uint32_t struct_size; /* sizeof(riskd_event) as the host knows it */
+  int32_t type;         /* riskd_event_type */
+  int64_t occurred_at_ms;   /* unix milliseconds */
+  int64_t registered_at_ms; /* unix milliseconds; 0 when unknown */
+  riskd_string request_id;
+  riskd_string user_id;      /* may be empty for registrations */
+  riskd_string email;        /* lower-case; empty when not sent */
+  riskd_string email_domain; /* the part after '@'; empty when no email */
+  riskd_string ip;           /* canonical text form; empty when not sent */
+  int32_t ip_family;         /* riskd_ip_family */
+  uint8_t ip_bytes[16];      /* network order; the first 4 bytes for IPv4 */
+  riskd_string user_agent;
+  riskd_string device_id; /* sent by the app or derived by the host */
+  const riskd_key_value* headers; /* names lower-case */
+  size_t header_count;
+  const riskd_key_value* properties;
+  size_t property_count;
+} riskd_event;
+
+/* Config schema: what a detector's `settings:` section may hold. */
+typedef enum riskd_setting_type {
+  RISKD_SETTING_STRING = 1,
+  RISKD_SETTING_INT = 2,
+  RISKD_SETTING_DOUBLE = 3,
+  RISKD_SETTING_BOOL = 4,
+  RISKD_SETTING_STRING_LIST = 5
+} riskd_setting_type;
+
+typedef struct riskd_setting_spec {
+  const char* key;
+  int32_t type; /* riskd_setting_type */
+  int32_t required;
+  /* Default when absent and not required; NULL for none. For string lists,
+   * items separated by ','. */
+  const char* default_value;
+  const char* description;
+} riskd_setting_spec;
+
+/*
+ * A validated setting, as the host passes it to create(). Scalars have one
+ * value in canonical text: integers in decimal, doubles as printed by "%.17g",
+ * bools as "true" or "false". A string list has one value per item.
+ */
+typedef struct riskd_setting {
+  riskd_string key;
+  const riskd_string* values;
+  size_t value_count;
+} riskd_setting;
+
+/* What a library says about itself. Static storage; see OWNERSHIP. */
+typedef struct riskd_plugin_description {
+  uint32_t struct_size;
+  const char* name;        /* short identifier, [a-z0-9_-]+ */
+  const char* version;     /* the plugin's own version, e.g. "1.2.0" */
+  const char* description; /* one sentence */
+  const riskd_setting_spec* settings;
+  size_t setting_count;
+  /* The signal names this detector may raise, so that the host can check
+   * policies that name them. */
+  const char* const* signals;
+  size_t signal_count;
+} riskd_plugin_description;
+
+/* Filled by the plugin when create() fails. `key` names the setting at fault
+ * (empty when none), so the host can point at its line in the config file. */
+typedef struct riskd_error {
+  char key[128];
+  char message[512];
+} riskd_error;
+
+/* Host callbacks through which evaluate() reports its result. They copy what
+ * they are given and may be called any number of times during evaluate(). */
+typedef struct riskd_result_sink {
+  void* host_context;
+  /* The detector's score in [0, 1]. The last call wins; 0 when never called. */
+  void (*set_score)(void* host_context, double score);
+  /* A named signal and a human-readable detail (detail may be empty). */
+  void (*add_signal)(void* host_context, riskd_string name,
+                     riskd_string detail);
+  /* Why evaluation failed; the result is discarded. */
+  void (*set_error)(void* host_context, riskd_string message);
+} riskd_result_sink;
+
+typedef struct riskd_detector riskd_detector; /* opaque, plugin-defined */
+
+/* Required. Returns (major << 16) | minor of the ABI the plugin was built for:
+ * RISKD_DETECTOR_API_VERSION. */
+#define RISKD_DETECTOR_API_VERSION \
+  ((uint32_t)((RISKD_DETECTOR_API_MAJOR << 16) | RISKD_DETECTOR_API_MINOR))
+RISKD_EXPORT uint32_t riskd_plugin_api_version(void);
+
+/* Required. The library's self-description; never NULL. */
+RISKD_EXPORT const riskd_plugin_description* riskd_plugin_describe(void);
+
+/* Required. Creates an instance from validated settings. Returns NULL and fills
+ * *error when the settings are unusable (the host has already checked types
+ * and required keys). */
+RISKD_EXPORT riskd_detector* riskd_detector_create(
+    const riskd_setting* settings, size_t setting_count, riskd_error* error);
+
+/* Required. Scores one event. Returns 0 on success; non-zero (with a message
+ * through sink->set_error) when it could not evaluate. Called concurrently. */
+RISKD_EXPORT int32_t riskd_detector_evaluate(const riskd_detector* detector,
+                                             const riskd_event* event,
+                                             const riskd_result_sink* sink);
+
+/* Required. Frees an instance. */
+RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector);
+
+/* The symbol types, for hosts that resolve them at run time. */
+typedef uint32_t (*riskd_plugin_api_version_fn)(void);
+typedef const riskd_plugin_description* (*riskd_plugin_describe_fn)(void);
+typedef riskd_detector* (*riskd_detector_create_fn)(const riskd_setting*,
+                                                    size_t, riskd_error*);
+typedef int32_t (*riskd_detector_evaluate_fn)(const riskd_detector*,
+                                              const riskd_event*,
+                                              const riskd_result_sink*);
+typedef void (*riskd_detector_destroy_fn)(riskd_detector*);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* RISKD_DETECTOR_ABI_H_ */

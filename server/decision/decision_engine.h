@@ -1,0 +1,52 @@
+// The decision path for one configuration: validate -> detectors ->
+// aggregate -> policies. Immutable once built; a config reload builds a new
+// engine and swaps it in (see service/engine_holder.h).
+#ifndef RISKD_SERVER_DECISION_DECISION_ENGINE_H_
+#define RISKD_SERVER_DECISION_DECISION_ENGINE_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/config/config.h"
+#include "server/decision/decision.h"
+#include "server/decision/policy_evaluator.h"
+#include "server/event/event_validator.h"
+#include "server/plugin_host/detector_instance.h"
+#include "server/plugin_host/plugin_library.h"
+
+namespace riskd {
+
+class DecisionEngine {
+ public:
+  // Loads each detector's plugin (through `cache`), creates its instance and
+  // checks that policies only name signals some detector declares. Errors
+  // name the config file, line and key, and the plugin file.
+  static absl::StatusOr<std::unique_ptr<DecisionEngine>> Create(Config config,
+                                                                PluginLibraryCache& cache);
+
+  const Config& config() const { return config_; }
+  const EventValidator& validator() const { return validator_; }
+
+  struct LoadedDetector {
+    const DetectorConfig* config;
+    std::unique_ptr<DetectorInstance> instance;
+  };
+  const std::vector<LoadedDetector>& detectors() const { return detectors_; }
+
+  // Runs every detector and decides. Thread-safe.
+  Decision Decide(const NormalizedEvent& event) const;
+
+ private:
+  explicit DecisionEngine(Config config);
+  absl::Status CheckPolicySignals() const;
+
+  Config config_;
+  EventValidator validator_;
+  std::vector<LoadedDetector> detectors_;
+  PolicyEvaluator policies_;
+};
+
+}  // namespace riskd
+
+#endif  // RISKD_SERVER_DECISION_DECISION_ENGINE_H_

@@ -1,0 +1,229 @@
+// riskctl: a command-line client for riskd, for a newcomer's first calls and
+// for scripts.
+//
+//   riskctl authenticate --user alice --ip 81.2.69.160 --ua 'Mozilla/5.0 ...'
+//       --type login-succeeded
+//   riskctl track --user alice --type password-reset-succeeded
+//   riskctl health
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "riskd/v1/riskd.grpc.pb.h"
+#include "server/common/event_types.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(usage: riskctl [--server HOST:PORT] COMMAND [OPTIONS]
+
+commands:
+  authenticate   ask for a verdict on one event
+  track          record an event that needs no verdict
+  health         is riskd serving?
+
+event options (authenticate, track):
+  --type TYPE            login-succeeded (default), login-failed, registration,
+                         profile-update, password-reset-requested,
+                         password-reset-succeeded, transaction,
+                         challenge-succeeded, challenge-failed
+  --user ID              the user's id
+  --email EMAIL          the user's email
+  --registered-at WHEN   ISO 8601 or unix seconds
+  --ip ADDRESS           the client's IP address
+  --ua USER_AGENT        the client's user agent
+  --device ID            the app's device id (riskd derives one when absent)
+  --header NAME=VALUE    an HTTP header (repeatable)
+  --property KEY=VALUE   an event property (repeatable)
+  --request-id ID        idempotency key (riskd generates one when absent)
+  --occurred-at SECONDS  unix seconds (default: now)
+  --json                 print the whole response as JSON
+
+--server defaults to $RISKD_SERVER or 127.0.0.1:50051.
+)";
+
+[[noreturn]] void UsageError(const std::string& message) {
+  std::fprintf(stderr, "riskctl: %s\n\n%s", message.c_str(), kUsage);
+  std::exit(2);
+}
+
+struct Options {
+  std::string server;
+  std::string command;
+  std::map<std::string, std::string> values;
+  std::vector<std::pair<std::string, std::string>> headers, properties;
+  bool json = false;
+};
+
+std::pair<std::string, std::string> SplitPair(const std::string& flag, const std::string& text) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    UsageError(absl::StrCat(flag, " takes NAME=VALUE, got \"", text, "\""));
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options options;
+  const char* env = std::getenv("RISKD_SERVER");
+  options.server = env && *env ? env : "127.0.0.1:50051";
+  const std::vector<std::string> value_flags = {
+      "--type", "--user", "--email", "--registered-at", "--ip", "--ua",
+      "--device", "--request-id", "--occurred-at"};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) UsageError(absl::StrCat(arg, " needs a value"));
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") {
+      std::printf("%s", kUsage);
+      std::exit(0);
+    } else if (arg == "--server") {
+      options.server = next();
+    } else if (arg == "--json") {
+      options.json = true;
+    } else if (arg == "--header") {
+      options.headers.push_back(SplitPair(arg, next()));
+    } else if (arg == "--property") {
+      options.properties.push_back(SplitPair(arg, next()));
+    } else if (std::find(value_flags.begin(), value_flags.end(), arg) != value_flags.end()) {
+      options.values[arg.substr(2)] = next();
+    } else if (!absl::StartsWith(arg, "-") && options.command.empty()) {
+      options.command = arg;
+    } else {
+      UsageError(absl::StrCat("unknown argument \"", arg, "\""));
+    }
+  }
+  if (options.command.empty()) UsageError("no command");
+  return options;
+}
+
+riskd::v1::Event BuildEvent(const Options& options) {
+  riskd::v1::Event event;
+  auto value = [&](const std::string& key) {
+    auto it = options.values.find(key);
+    return it == options.values.end() ? std::string() : it->second;
+  };
+  std::string type = value("type").empty() ? "login-succeeded" : value("type");
+  std::optional<riskd::v1::EventType> parsed = riskd::ParseEventTypeName(type);
+  if (!parsed) UsageError(absl::StrCat("unknown --type \"", type, "\""));
+  event.set_type(*parsed);
+  event.set_request_id(value("request-id"));
+  event.mutable_user()->set_id(value("user"));
+  event.mutable_user()->set_email(value("email"));
+  event.mutable_user()->set_registered_at(value("registered-at"));
+  event.mutable_context()->set_ip(value("ip"));
+  event.mutable_context()->set_user_agent(value("ua"));
+  event.mutable_context()->set_device_id(value("device"));
+  for (const auto& [k, v] : options.headers) (*event.mutable_context()->mutable_headers())[k] = v;
+  for (const auto& [k, v] : options.properties) (*event.mutable_properties())[k] = v;
+  if (!value("occurred-at").empty()) {
+    int64_t seconds = 0;
+    if (!absl::SimpleAtoi(value("occurred-at"), &seconds)) {
+      UsageError("--occurred-at takes unix seconds");
+    }
+    event.mutable_occurred_at()->set_seconds(seconds);
+  }
+  return event;
+}
+
+int Fail(const grpc::Status& status) {
+  static const char* const kCodeNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  int code = status.error_code();
+  std::fprintf(stderr, "riskctl: %s: %s\n",
+               code >= 0 && code <= 16 ? kCodeNames[code] : "UNKNOWN",
+               status.error_message().c_str());
+  return 1;
+}
+
+void PrintJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  std::printf("%s", json.c_str());
+}
+
+void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
+  std::printf("verdict:    %s%s\n", riskd::VerdictName(r.verdict()).c_str(),
+              r.monitor_only() ? " (monitor mode: the app allows)" : "");
+  std::printf("risk score: %.4f\n", r.risk_score());
+  std::printf("policy:     %s\n", r.policy().c_str());
+  std::printf("reason:     %s\n", r.reason().c_str());
+  std::printf("signals:    %s\n", r.signals().empty() ? "none" : "");
+  for (const riskd::v1::Signal& s : r.signals()) {
+    std::printf("  %-22s %-16s %s\n", s.name().c_str(), s.detector().c_str(),
+                s.detail().c_str());
+  }
+  std::printf("detectors:\n");
+  for (const riskd::v1::DetectorResult& d : r.detectors()) {
+    std::printf("  %-22s score %.4f  weight %.2f  %6lld us%s%s\n", d.name().c_str(), d.score(),
+                d.weight(), static_cast<long long>(d.duration_us()),
+                d.error().empty() ? "" : "  error: ", d.error().c_str());
+  }
+  std::printf("device id:  %s\n", r.device_id().c_str());
+  std::printf("request id: %s\n", r.request_id().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options = ParseArgs(argc, argv);
+  auto channel = grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+
+  if (options.command == "health") {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service("riskd.v1.RiskService");
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status =
+        grpc::health::v1::Health::NewStub(channel)->Check(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::printf("%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                            response.status()).c_str());
+    return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  }
+
+  auto stub = riskd::v1::RiskService::NewStub(channel);
+  if (options.command == "authenticate") {
+    riskd::v1::AuthenticateRequest request;
+    *request.mutable_event() = BuildEvent(options);
+    riskd::v1::AuthenticateResponse response;
+    grpc::Status status = stub->Authenticate(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    options.json ? PrintJson(response) : PrintDecision(response);
+    return 0;
+  }
+  if (options.command == "track") {
+    riskd::v1::TrackRequest request;
+    *request.mutable_event() = BuildEvent(options);
+    riskd::v1::TrackResponse response;
+    grpc::Status status = stub->Track(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (options.json) {
+      PrintJson(response);
+    } else {
+      std::printf("tracked: request id %s, device id %s\n", response.request_id().c_str(),
+                  response.device_id().c_str());
+    }
+    return 0;
+  }
+  UsageError(absl::StrCat("unknown command \"", options.command, "\""));
+}
