@@ -1,0 +1,38 @@
+# The two commands a newcomer needs:
+#   make run    install what is missing, build, start riskd on 127.0.0.1:50051
+#   make test   install what is missing, build, run every test (ctest)
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+CONFIG ?= config/riskd.yaml
+
+.PHONY: all deps configure build run test check-config format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR).configure.log 2>&1 \
+	  || { cat $(BUILD_DIR).configure.log; exit 1; }
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/server/riskd --config $(CONFIG)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+check-config: build
+	$(BUILD_DIR)/server/riskd --check-config $(CONFIG)
+
+# clang-format is a developer tool, not a build dependency.
+format:
+	@command -v clang-format >/dev/null || apt-get install -y -qq clang-format >/dev/null
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
