@@ -1,16 +1,20 @@
-# riskd_add_detector(<name> SOURCES <files...> [LIBRARIES <libs...>])
+# riskd_add_detector(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_DIR <dir>])
 #
 # Builds a detector plugin as a shared module named `riskd-<name>.so` in
-# ${RISKD_PLUGIN_OUTPUT_DIR} (default: <build>/plugins). Symbols are hidden by
+# OUTPUT_DIR (default: ${RISKD_PLUGIN_OUTPUT_DIR}, that is <build>/plugins). Symbols are hidden by
 # default and a linker version script exports only the riskd_* ABI functions,
 # so a plugin's own copies of libraries never clash with the host's.
-set(RISKD_SDK_DIR "${CMAKE_CURRENT_LIST_DIR}")
+# Cache variables, so that riskd_add_detector() works from any folder.
+set(RISKD_SDK_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "riskd detector SDK")
 if(NOT RISKD_PLUGIN_OUTPUT_DIR)
-  set(RISKD_PLUGIN_OUTPUT_DIR "${CMAKE_BINARY_DIR}/plugins")
+  set(RISKD_PLUGIN_OUTPUT_DIR "${CMAKE_BINARY_DIR}/plugins" CACHE INTERNAL "riskd plugins")
 endif()
 
 function(riskd_add_detector name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_OUTPUT_DIR)
+    set(ARG_OUTPUT_DIR "${RISKD_PLUGIN_OUTPUT_DIR}")
+  endif()
   set(target "riskd-${name}")
   add_library(${target} MODULE ${ARG_SOURCES})
   target_include_directories(${target} PRIVATE "${RISKD_SDK_DIR}")
@@ -18,7 +22,7 @@ function(riskd_add_detector name)
   set_target_properties(${target} PROPERTIES
     PREFIX ""
     OUTPUT_NAME "${target}"
-    LIBRARY_OUTPUT_DIRECTORY "${RISKD_PLUGIN_OUTPUT_DIR}"
+    LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIR}"
     CXX_VISIBILITY_PRESET hidden
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)

@@ -1,0 +1,77 @@
+// A detector whose behaviour the tests set through its settings and the
+// event's properties: a fixed or per-event score, signals, a delay, a throw.
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "riskd/detector.h"
+
+#ifndef FIXTURE_VERSION
+#define FIXTURE_VERSION "0.1.0"
+#endif
+
+namespace riskd_test {
+
+class FixtureDetector {
+ public:
+  static riskd::Description Describe() {
+    return {
+        .name = "fixture",
+        .version = FIXTURE_VERSION,
+        .description = "Test detector driven by its settings and event properties.",
+        .settings =
+            {
+                {.key = "score", .type = RISKD_SETTING_DOUBLE, .default_value = "0"},
+                {.key = "signals", .type = RISKD_SETTING_STRING_LIST, .default_value = ""},
+                {.key = "sleep_ms", .type = RISKD_SETTING_INT, .default_value = "0"},
+                {.key = "throw_message", .type = RISKD_SETTING_STRING, .default_value = ""},
+                {.key = "positive", .type = RISKD_SETTING_INT, .default_value = "1",
+                 .description = "Must be > 0: exercises plugin-side validation."},
+                {.key = "required_label", .type = RISKD_SETTING_STRING, .required = true,
+                 .description = "Any text; exercises required settings."},
+            },
+        .signals = {"fixture_alert", "fixture_other"},
+    };
+  }
+
+  explicit FixtureDetector(const riskd::Settings& settings)
+      : score_(settings.GetDouble("score")),
+        signals_(settings.GetStringList("signals")),
+        sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
+        throw_message_(settings.GetString("throw_message")) {
+    if (settings.GetInt("positive") <= 0) {
+      throw riskd::SettingError("positive", "must be greater than 0, got " +
+                                                settings.GetString("positive"));
+    }
+  }
+
+  void Evaluate(const riskd::Event& event, riskd::Result& result) const {
+    // Per-event overrides, so one config can serve many test cases.
+    std::optional<std::string_view> throw_now = event.property("fixture_throw");
+    if (!throw_message_.empty() || throw_now) {
+      throw std::runtime_error(throw_now ? std::string(*throw_now) : throw_message_);
+    }
+    if (sleep_.count() > 0) std::this_thread::sleep_for(sleep_);
+    double score = score_;
+    if (std::optional<std::string_view> s = event.property("fixture_score")) {
+      score = std::stod(std::string(*s));
+    }
+    result.SetScore(score);
+    for (const std::string& signal : signals_) result.AddSignal(signal, "raised by fixture");
+    if (std::optional<std::string_view> s = event.property("fixture_signal")) {
+      result.AddSignal(*s, "requested by the event");
+    }
+  }
+
+ private:
+  double score_;
+  std::vector<std::string> signals_;
+  std::chrono::milliseconds sleep_;
+  std::string throw_message_;
+};
+
+}  // namespace riskd_test
+
+RISKD_DETECTOR_PLUGIN(riskd_test::FixtureDetector)
