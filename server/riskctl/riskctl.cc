@@ -166,7 +166,7 @@ void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
   std::printf("risk score: %.4f\n", r.risk_score());
   std::printf("policy:     %s\n", r.policy().c_str());
   std::printf("reason:     %s\n", r.reason().c_str());
-  std::printf("signals:    %s\n", r.signals().empty() ? "none" : "");
+  std::printf("signals:%s\n", r.signals().empty() ? "    none" : "");
   for (const riskd::v1::Signal& s : r.signals()) {
     std::printf("  %-22s %-16s %s\n", s.name().c_str(), s.detector().c_str(),
                 s.detail().c_str());
