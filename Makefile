@@ -6,7 +6,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CONFIG ?= config/riskd.yaml
 
-.PHONY: all deps configure build run test check-config format clean
+.PHONY: all deps configure build run test bench check-config format clean
 
 all: build
 
@@ -25,6 +25,10 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# riskd against the ceiling gRPC server on this machine; see bench/RESULTS.md.
+bench: build
+	BUILD_DIR=$(BUILD_DIR) bench/run.sh
 
 check-config: build
 	$(BUILD_DIR)/server/riskd --check-config $(CONFIG)

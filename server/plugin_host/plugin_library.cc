@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "boost/dll/shared_library.hpp"
@@ -113,6 +114,13 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
   }
   if (raw->name == nullptr || raw->name[0] == '\0') {
     return LoadError(path, "the plugin describes itself without a name");
+  }
+  // Names appear in responses, logs and metrics: keep them to [a-z0-9_-]+.
+  for (const char* c = raw->name; *c; ++c) {
+    if (!absl::ascii_islower(*c) && !absl::ascii_isdigit(*c) && *c != '_' && *c != '-') {
+      return LoadError(path, absl::StrCat("plugin name \"", raw->name,
+                                          "\" must match [a-z0-9_-]+"));
+    }
   }
   PluginDescription& d = plugin->description_;
   d.name = raw->name;

@@ -1,0 +1,191 @@
+// A gRPC load generator for riskd's Authenticate, in C++ so that it costs
+// little of the machine it shares with the server.
+//
+//   load_generator --target 127.0.0.1:50051 --seconds 10 --concurrency 64
+//       closed loop: keeps `concurrency` calls in flight (saturation)
+//   load_generator --target ... --seconds 10 --rate 5000
+//       open loop: starts calls at a fixed rate; latency counts from the
+//       scheduled start, so a stalled server cannot hide its queueing
+//
+// The traffic mix over 100,000 users: 80% succeeded logins from each user's
+// own browser and IP, 10% failed logins, 5% registrations, 5% attack traffic
+// (scripted clients). Every reply's status is checked: errors are counted and
+// never as decisions. Prints one line of key=value results.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grpcpp/grpcpp.h"
+#include "riskd/v1/riskd.grpc.pb.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string target = "127.0.0.1:50051";
+  double seconds = 10;
+  int concurrency = 64;
+  double rate = 0;  // 0: closed loop
+  int channels = 2;
+  int users = 100000;
+};
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--target") o.target = value;
+    else if (flag == "--seconds") o.seconds = std::stod(value);
+    else if (flag == "--concurrency") o.concurrency = std::stoi(value);
+    else if (flag == "--rate") o.rate = std::stod(value);
+    else if (flag == "--channels") o.channels = std::stoi(value);
+    else if (flag == "--users") o.users = std::stoi(value);
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+// Pre-built requests, so that building them costs nothing during the run.
+std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
+  constexpr int kRequests = 20000;
+  const char* kBrowsers[] = {
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/124.0.0.0 Safari/537.36",
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+      "Version/17.4 Safari/605.1.15",
+      "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"};
+  std::mt19937 random(42);
+  std::vector<riskd::v1::AuthenticateRequest> mix(kRequests);
+  for (int i = 0; i < kRequests; ++i) {
+    int user = static_cast<int>(random() % users);
+    int kind = static_cast<int>(random() % 100);
+    riskd::v1::Event* e = mix[i].mutable_event();
+    e->mutable_user()->set_id("user" + std::to_string(user));
+    e->mutable_user()->set_email("user" + std::to_string(user) + "@example.com");
+    // Each user has a home IP and browser; attackers come from elsewhere.
+    std::string home_ip = "81." + std::to_string(user % 250) + "." +
+                          std::to_string((user / 250) % 250) + ".10";
+    e->mutable_context()->set_ip(home_ip);
+    e->mutable_context()->set_user_agent(kBrowsers[user % 3]);
+    (*e->mutable_context()->mutable_headers())["accept-language"] = "en-GB,en;q=0.9";
+    if (kind < 80) {
+      e->set_type(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED);
+    } else if (kind < 90) {
+      e->set_type(riskd::v1::EVENT_TYPE_LOGIN_FAILED);
+    } else if (kind < 95) {
+      e->set_type(riskd::v1::EVENT_TYPE_REGISTRATION);
+    } else {
+      e->set_type(riskd::v1::EVENT_TYPE_LOGIN_FAILED);
+      e->mutable_context()->set_ip("185.220.101." + std::to_string(random() % 250));
+      e->mutable_context()->set_user_agent("python-requests/2.31.0");
+      e->mutable_context()->clear_headers();
+    }
+  }
+  return mix;
+}
+
+class Recorder {
+ public:
+  void Record(bool ok, Clock::duration latency) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ok) {
+      latencies_us_.push_back(std::chrono::duration<double, std::micro>(latency).count());
+    } else {
+      ++errors_;
+    }
+  }
+  void Report(double seconds, const Options& o) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::sort(latencies_us_.begin(), latencies_us_.end());
+    auto pct = [&](double p) {
+      if (latencies_us_.empty()) return 0.0;
+      return latencies_us_[std::min(latencies_us_.size() - 1,
+                                    static_cast<size_t>(p * latencies_us_.size()))];
+    };
+    std::printf("mode=%s offered_rps=%.0f ok=%zu errors=%ld rps=%.0f p50_us=%.0f p99_us=%.0f "
+                "p999_us=%.0f\n",
+                o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_,
+                latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999));
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<double> latencies_us_;
+  long errors_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = Parse(argc, argv);
+  std::vector<riskd::v1::AuthenticateRequest> mix = BuildMix(o.users);
+  std::vector<std::unique_ptr<riskd::v1::RiskService::Stub>> stubs;
+  for (int c = 0; c < o.channels; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.channel_id", c);  // distinct channels, distinct connections
+    stubs.push_back(riskd::v1::RiskService::NewStub(
+        grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args)));
+  }
+
+  Recorder recorder;
+  std::atomic<long> in_flight{0};
+  std::atomic<size_t> next{0};
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point end =
+      start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+
+  // One call; `scheduled` is when it should have started (open loop).
+  std::function<void(Clock::time_point)> issue = [&](Clock::time_point scheduled) {
+    size_t i = next.fetch_add(1);
+    struct Call {
+      grpc::ClientContext context;
+      riskd::v1::AuthenticateResponse response;
+    };
+    auto* call = new Call;
+    call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    ++in_flight;
+    stubs[i % stubs.size()]->async()->Authenticate(
+        &call->context, &mix[i % mix.size()], &call->response,
+        [&, call, scheduled](grpc::Status status) {
+          Clock::time_point now = Clock::now();
+          if (now <= end) recorder.Record(status.ok(), now - scheduled);
+          delete call;
+          if (o.rate <= 0 && now < end) issue(now);  // closed loop: replace it
+          if (--in_flight == 0) {
+            std::lock_guard<std::mutex> lock(done_mu);
+            done_cv.notify_all();
+          }
+        });
+  };
+
+  if (o.rate > 0) {
+    const auto interval = std::chrono::duration<double>(1.0 / o.rate);
+    long n = 0;
+    for (Clock::time_point t = start; t < end; t = start + std::chrono::duration_cast<
+                                                    Clock::duration>(interval * ++n)) {
+      std::this_thread::sleep_until(t);
+      issue(t);
+    }
+  } else {
+    for (int c = 0; c < o.concurrency; ++c) issue(Clock::now());
+    std::this_thread::sleep_until(end);
+  }
+  std::unique_lock<std::mutex> lock(done_mu);
+  done_cv.wait_for(lock, std::chrono::seconds(10), [&] { return in_flight.load() == 0; });
+  recorder.Report(o.seconds, o);
+  return 0;
+}
