@@ -80,7 +80,7 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(
                              Canonical(spec.type, value, path, yaml));
       bound.Add(spec.key, std::move(values));
     } else if (spec.required) {
-      return yaml.Error(settings.IsDefined() ? settings : entry, path,
+      return yaml.Error(settings.IsMap() ? settings : entry, path,
                         absl::StrCat("is required: ", spec.description));
     } else if (spec.default_value) {
       // Defaults come from the plugin and are parsed like YAML values, so a
