@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -21,7 +23,11 @@ absl::Status NotAnAddress(absl::string_view text) {
 
 absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   // inet_pton needs a NUL-terminated string; INET6_ADDRSTRLEN bounds valid text.
-  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return NotAnAddress(text);
+  // An embedded NUL would make inet_pton stop early and accept a prefix.
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN ||
+      text.find('\0') != absl::string_view::npos) {
+    return NotAnAddress(text);
+  }
   char buffer[INET6_ADDRSTRLEN];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
@@ -56,7 +62,10 @@ absl::StatusOr<CidrRange> CidrRange::Parse(absl::string_view text) {
   CidrRange range{*ip, ip->bit_length()};
   if (slash != absl::string_view::npos) {
     int prefix = -1;
-    if (!absl::SimpleAtoi(text.substr(slash + 1), &prefix) || prefix < 0 ||
+    absl::string_view digits = text.substr(slash + 1);
+    bool all_digits = !digits.empty() && digits.size() <= 3 &&
+                      std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit);
+    if (!all_digits || !absl::SimpleAtoi(digits, &prefix) || prefix < 0 ||
         prefix > ip->bit_length()) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", text, "\" has an invalid prefix length (0 to ",

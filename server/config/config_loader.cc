@@ -163,7 +163,13 @@ class ConfigParser {
       }
       RISKD_ASSIGN_OR_RETURN(
           Thresholds t, ParseThresholdPair(entry.second, path, config.default_thresholds));
-      config.thresholds_by_type[*type] = t;
+      // Reported as the deciding policy: canonical, whatever spelling the file used.
+      t.name = "thresholds." + EventTypeName(*type);
+      if (!config.thresholds_by_type.emplace(*type, t).second) {
+        return yaml_.Error(entry.first, path,
+                           absl::StrCat("a second entry for ", EventTypeName(*type),
+                                        " (spelled differently)"));
+      }
     }
     return absl::OkStatus();
   }
