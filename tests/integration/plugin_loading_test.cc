@@ -67,6 +67,14 @@ TEST(PluginLoadingTest, MissingRequiredSymbolIsNamed) {
       << f.start_output;
 }
 
+TEST(PluginLoadingTest, NameOutsideTheAllowedCharactersIsRefused) {
+  Failure f = ExpectBothFail(PluginConfig("riskd-bad_name.so"));
+  EXPECT_NE(OnlyLine(f.start_output)
+                .find("riskd-bad_name.so: plugin name \"Bad Name\" must match [a-z0-9_-]+"),
+            std::string::npos)
+      << f.start_output;
+}
+
 TEST(PluginLoadingTest, MissingFileIsNamed) {
   Failure f = ExpectBothFail(PluginConfig("riskd-nonexistent.so"));
   EXPECT_NE(OnlyLine(f.start_output).find("riskd-nonexistent.so: no such file"),

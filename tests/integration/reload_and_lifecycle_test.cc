@@ -2,6 +2,7 @@
 // serving, health checks, graceful shutdown.
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/riskd_process.h"
 
@@ -120,6 +122,30 @@ TEST(LifecycleTest, HealthServiceReportsServing) {
     ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
   }
+}
+
+TEST(LifecycleTest, ServerReflectionListsTheRiskService) {
+  auto riskd = RiskdProcess::Start(WriteConfig(MakeTempDir(), Config("false", "allow")));
+  ASSERT_NE(riskd, nullptr);
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(riskd->channel());
+  grpc::ClientContext context;
+  auto stream = reflection->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> names;
+  for (const auto& s : response.list_services_response().service()) names.push_back(s.name());
+  EXPECT_NE(std::find(names.begin(), names.end(), "riskd.v1.RiskService"), names.end());
+
+  // And it serves the descriptors a tool like grpcurl needs to build calls.
+  request.set_file_containing_symbol("riskd.v1.RiskService");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_GT(response.file_descriptor_response().file_descriptor_proto_size(), 0);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST(LifecycleTest, SigtermLetsInFlightCallsFinish) {
