@@ -43,12 +43,18 @@ Options Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--target") o.target = value;
-    else if (flag == "--seconds") o.seconds = std::stod(value);
-    else if (flag == "--concurrency") o.concurrency = std::stoi(value);
-    else if (flag == "--rate") o.rate = std::stod(value);
-    else if (flag == "--channels") o.channels = std::stoi(value);
-    else if (flag == "--users") o.users = std::stoi(value);
+    if (flag == "--target")
+      o.target = value;
+    else if (flag == "--seconds")
+      o.seconds = std::stod(value);
+    else if (flag == "--concurrency")
+      o.concurrency = std::stoi(value);
+    else if (flag == "--rate")
+      o.rate = std::stod(value);
+    else if (flag == "--channels")
+      o.channels = std::stoi(value);
+    else if (flag == "--users")
+      o.users = std::stoi(value);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -75,8 +81,8 @@ std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
     e->mutable_user()->set_id("user" + std::to_string(user));
     e->mutable_user()->set_email("user" + std::to_string(user) + "@example.com");
     // Each user has a home IP and browser; attackers come from elsewhere.
-    std::string home_ip = "81." + std::to_string(user % 250) + "." +
-                          std::to_string((user / 250) % 250) + ".10";
+    std::string home_ip =
+        "81." + std::to_string(user % 250) + "." + std::to_string((user / 250) % 250) + ".10";
     e->mutable_context()->set_ip(home_ip);
     e->mutable_context()->set_user_agent(kBrowsers[user % 3]);
     (*e->mutable_context()->mutable_headers())["accept-language"] = "en-GB,en;q=0.9";
@@ -114,10 +120,11 @@ class Recorder {
       return latencies_us_[std::min(latencies_us_.size() - 1,
                                     static_cast<size_t>(p * latencies_us_.size()))];
     };
-    std::printf("mode=%s offered_rps=%.0f ok=%zu errors=%ld rps=%.0f p50_us=%.0f p99_us=%.0f "
-                "p999_us=%.0f\n",
-                o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_,
-                latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999));
+    std::printf(
+        "mode=%s offered_rps=%.0f ok=%zu errors=%ld rps=%.0f p50_us=%.0f p99_us=%.0f "
+        "p999_us=%.0f\n",
+        o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_,
+        latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999));
   }
 
  private:
@@ -175,8 +182,8 @@ int main(int argc, char** argv) {
   if (o.rate > 0) {
     const auto interval = std::chrono::duration<double>(1.0 / o.rate);
     long n = 0;
-    for (Clock::time_point t = start; t < end; t = start + std::chrono::duration_cast<
-                                                    Clock::duration>(interval * ++n)) {
+    for (Clock::time_point t = start; t < end;
+         t = start + std::chrono::duration_cast<Clock::duration>(interval * ++n)) {
       std::this_thread::sleep_until(t);
       issue(t);
     }

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   if (!absl::GetFlag(FLAGS_log_level).empty()) {
     absl::StatusOr<riskd::LogLevel> level = riskd::ParseLogLevel(absl::GetFlag(FLAGS_log_level));
     if (!level.ok()) {
-      std::fprintf(stderr, "riskd: --log-level: %s\n", std::string(level.status().message()).c_str());
+      std::fprintf(stderr, "riskd: --log-level: %s\n",
+                   std::string(level.status().message()).c_str());
       return 2;
     }
     overrides.log_level = *level;

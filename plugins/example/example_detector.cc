@@ -17,8 +17,7 @@ std::string Lowercase(std::string_view text) {
 double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
   double score = settings.GetDouble(key);
   if (score < 0.0 || score > 1.0) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " +
-                                       settings.GetString(key));
+    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
   }
   return score;
 }
@@ -36,9 +35,8 @@ riskd::Description ExampleDetector::Describe() {
           {
               {.key = "user_agent_markers",
                .type = RISKD_SETTING_STRING_LIST,
-               .default_value =
-                   "curl/,wget/,python-requests,python-urllib,go-http-client,"
-                   "okhttp,java/,libwww-perl,httpie",
+               .default_value = "curl/,wget/,python-requests,python-urllib,go-http-client,"
+                                "okhttp,java/,libwww-perl,httpie",
                .description = "Case-insensitive substrings of user agents "
                               "sent by scripts rather than browsers."},
               {.key = "scripted_client_score",
@@ -56,20 +54,16 @@ riskd::Description ExampleDetector::Describe() {
 
 ExampleDetector::ExampleDetector(const riskd::Settings& settings)
     : scripted_client_score_(ScoreSetting(settings, "scripted_client_score")),
-      missing_user_agent_score_(
-          ScoreSetting(settings, "missing_user_agent_score")) {
-  for (const std::string& marker :
-       settings.GetStringList("user_agent_markers")) {
+      missing_user_agent_score_(ScoreSetting(settings, "missing_user_agent_score")) {
+  for (const std::string& marker : settings.GetStringList("user_agent_markers")) {
     if (marker.empty()) {
-      throw riskd::SettingError("user_agent_markers",
-                                "markers must not be empty strings");
+      throw riskd::SettingError("user_agent_markers", "markers must not be empty strings");
     }
     lowercase_markers_.push_back(Lowercase(marker));
   }
 }
 
-void ExampleDetector::Evaluate(const riskd::Event& event,
-                               riskd::Result& result) const {
+void ExampleDetector::Evaluate(const riskd::Event& event, riskd::Result& result) const {
   if (event.user_agent().empty()) {
     result.SetScore(missing_user_agent_score_);
     result.AddSignal("missing_user_agent", "the event carries no user agent");
@@ -79,8 +73,7 @@ void ExampleDetector::Evaluate(const riskd::Event& event,
   for (const std::string& marker : lowercase_markers_) {
     if (user_agent.find(marker) != std::string::npos) {
       result.SetScore(scripted_client_score_);
-      result.AddSignal("scripted_client",
-                       "user agent contains \"" + marker + "\"");
+      result.AddSignal("scripted_client", "user agent contains \"" + marker + "\"");
       return;
     }
   }

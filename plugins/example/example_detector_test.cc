@@ -33,13 +33,12 @@ TEST(ExampleDetectorTest, ScriptedClientIsFlaggedCaseInsensitively) {
   detector.Evaluate(event.Build(), result.result());
   EXPECT_DOUBLE_EQ(result.score(), 0.9);
   ASSERT_TRUE(result.HasSignal("scripted_client"));
-  EXPECT_EQ(result.signals()[0].second,
-            "user agent contains \"python-requests\"");
+  EXPECT_EQ(result.signals()[0].second, "user agent contains \"python-requests\"");
 }
 
 TEST(ExampleDetectorTest, MissingUserAgentHasItsOwnSignalAndScore) {
-  ExampleDetector detector(MakeSettings(ExampleDetector::Describe(),
-                                        {{"missing_user_agent_score", "0.3"}}));
+  ExampleDetector detector(
+      MakeSettings(ExampleDetector::Describe(), {{"missing_user_agent_score", "0.3"}}));
   EventBuilder event;
   CapturedResult result;
   detector.Evaluate(event.Build(), result.result());
@@ -48,8 +47,8 @@ TEST(ExampleDetectorTest, MissingUserAgentHasItsOwnSignalAndScore) {
 }
 
 TEST(ExampleDetectorTest, CustomMarkersReplaceTheDefaults) {
-  ExampleDetector detector(MakeSettings(ExampleDetector::Describe(),
-                                        {{"user_agent_markers", "mybot"}}));
+  ExampleDetector detector(
+      MakeSettings(ExampleDetector::Describe(), {{"user_agent_markers", "mybot"}}));
   EventBuilder curl, bot;
   curl.set_user_agent("curl/8.5.0");
   bot.set_user_agent("MyBot/1.0");
@@ -62,8 +61,8 @@ TEST(ExampleDetectorTest, CustomMarkersReplaceTheDefaults) {
 
 TEST(ExampleDetectorTest, OutOfRangeScoreNamesTheSetting) {
   try {
-    ExampleDetector detector(MakeSettings(ExampleDetector::Describe(),
-                                          {{"scripted_client_score", "1.5"}}));
+    ExampleDetector detector(
+        MakeSettings(ExampleDetector::Describe(), {{"scripted_client_score", "1.5"}}));
     FAIL() << "expected a SettingError";
   } catch (const riskd::SettingError& e) {
     EXPECT_EQ(e.key(), "scripted_client_score");

@@ -7,8 +7,7 @@
 namespace riskd {
 
 std::string EventTypeName(riskd::v1::EventType type) {
-  return absl::AsciiStrToLower(
-      absl::StripPrefix(riskd::v1::EventType_Name(type), "EVENT_TYPE_"));
+  return absl::AsciiStrToLower(absl::StripPrefix(riskd::v1::EventType_Name(type), "EVENT_TYPE_"));
 }
 
 std::optional<riskd::v1::EventType> ParseEventTypeName(absl::string_view name) {
@@ -33,8 +32,7 @@ std::string AllEventTypeNames() {
 }
 
 std::string VerdictName(riskd::v1::Verdict verdict) {
-  return absl::AsciiStrToLower(
-      absl::StripPrefix(riskd::v1::Verdict_Name(verdict), "VERDICT_"));
+  return absl::AsciiStrToLower(absl::StripPrefix(riskd::v1::Verdict_Name(verdict), "VERDICT_"));
 }
 
 std::optional<riskd::v1::Verdict> ParseVerdictName(absl::string_view name) {

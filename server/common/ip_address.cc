@@ -15,8 +15,7 @@ namespace {
 constexpr uint8_t kV4MappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 absl::Status NotAnAddress(absl::string_view text) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("\"", text, "\" is not an IPv4 or IPv6 address"));
+  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IPv4 or IPv6 address"));
 }
 
 }  // namespace
@@ -67,9 +66,8 @@ absl::StatusOr<CidrRange> CidrRange::Parse(absl::string_view text) {
                       std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit);
     if (!all_digits || !absl::SimpleAtoi(digits, &prefix) || prefix < 0 ||
         prefix > ip->bit_length()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" has an invalid prefix length (0 to ",
-                       ip->bit_length(), ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", text, "\" has an invalid prefix length (0 to ", ip->bit_length(), ")"));
     }
     range.prefix_length = prefix;
   }

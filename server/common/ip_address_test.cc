@@ -1,8 +1,8 @@
 #include "server/common/ip_address.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -65,8 +65,8 @@ TEST(IpAddressParseTest, Ipv4MappedInHexFormBecomesIpv4) {
 
 TEST(IpAddressParseTest, RejectsGarbage) {
   for (absl::string_view text :
-       {"not-an-ip", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/24", "2001:db8:::1",
-        "2001:db8::g", "1.2.3.4:80", "[::1]", "fe80::1%eth0", "localhost"}) {
+       {"not-an-ip", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/24", "2001:db8:::1", "2001:db8::g",
+        "1.2.3.4:80", "[::1]", "fe80::1%eth0", "localhost"}) {
     absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
     EXPECT_FALSE(ip.ok()) << text << " parsed as " << ip->ToString();
     if (!ip.ok()) {
@@ -81,9 +81,7 @@ TEST(IpAddressParseTest, ErrorMessageQuotesTheInput) {
   EXPECT_EQ(ip.status().message(), "\"nope\" is not an IPv4 or IPv6 address");
 }
 
-TEST(IpAddressParseTest, RejectsEmpty) {
-  EXPECT_FALSE(IpAddress::Parse("").ok());
-}
+TEST(IpAddressParseTest, RejectsEmpty) { EXPECT_FALSE(IpAddress::Parse("").ok()); }
 
 TEST(IpAddressParseTest, RejectsSurroundingWhitespace) {
   EXPECT_FALSE(IpAddress::Parse(" 10.0.0.1").ok());
@@ -95,8 +93,7 @@ TEST(IpAddressParseTest, RejectsSurroundingWhitespace) {
 TEST(IpAddressParseTest, RejectsOverlongText) {
   // Longer than any valid address text; must not overflow the parse buffer.
   EXPECT_FALSE(IpAddress::Parse(std::string(1000, '1')).ok());
-  EXPECT_FALSE(
-      IpAddress::Parse("0000:0000:0000:0000:0000:ffff:255.255.255.255:0000").ok());
+  EXPECT_FALSE(IpAddress::Parse("0000:0000:0000:0000:0000:ffff:255.255.255.255:0000").ok());
 }
 
 TEST(IpAddressParseTest, AcceptsLongestValidText) {
@@ -173,14 +170,12 @@ TEST(CidrRangeParseTest, AcceptsPrefixBounds) {
 }
 
 TEST(CidrRangeParseTest, RejectsPrefixOutOfBounds) {
-  for (absl::string_view text : {"10.0.0.0/33", "10.0.0.0/-1", "::/129", "::/-1",
-                                 "10.0.0.0/100"}) {
+  for (absl::string_view text : {"10.0.0.0/33", "10.0.0.0/-1", "::/129", "::/-1", "10.0.0.0/100"}) {
     absl::StatusOr<CidrRange> range = CidrRange::Parse(text);
     EXPECT_FALSE(range.ok()) << text;
     if (!range.ok()) {
       EXPECT_EQ(range.status().code(), absl::StatusCode::kInvalidArgument);
-      EXPECT_NE(range.status().message().find("invalid prefix length"),
-                absl::string_view::npos)
+      EXPECT_NE(range.status().message().find("invalid prefix length"), absl::string_view::npos)
           << range.status();
     }
   }
@@ -189,14 +184,13 @@ TEST(CidrRangeParseTest, RejectsPrefixOutOfBounds) {
 TEST(CidrRangeParseTest, PrefixErrorNamesTheFamilyLimit) {
   absl::StatusOr<CidrRange> range = CidrRange::Parse("::/129");
   ASSERT_FALSE(range.ok());
-  EXPECT_EQ(range.status().message(),
-            "\"::/129\" has an invalid prefix length (0 to 128)");
+  EXPECT_EQ(range.status().message(), "\"::/129\" has an invalid prefix length (0 to 128)");
 }
 
 TEST(CidrRangeParseTest, RejectsBadPrefixText) {
-  for (absl::string_view text : {"10.0.0.0/", "10.0.0.0/abc", "10.0.0.0/8x",
-                                 "10.0.0.0/8/8", "10.0.0.0/8.5", "10.0.0.0/0x8",
-                                 "10.0.0.0/+8", "10.0.0.0/ 8", "10.0.0.0/-0"}) {
+  for (absl::string_view text :
+       {"10.0.0.0/", "10.0.0.0/abc", "10.0.0.0/8x", "10.0.0.0/8/8", "10.0.0.0/8.5", "10.0.0.0/0x8",
+        "10.0.0.0/+8", "10.0.0.0/ 8", "10.0.0.0/-0"}) {
     EXPECT_FALSE(CidrRange::Parse(text).ok()) << text;
   }
 }

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace riskd {
 
@@ -25,15 +25,11 @@ using LogFields = std::vector<std::pair<absl::string_view, std::string>>;
 // or quotes are quoted. Thread-safe: each record is one write(2).
 void Log(LogLevel level, absl::string_view message, const LogFields& fields = {});
 
-inline void LogInfo(absl::string_view m, const LogFields& f = {}) {
-  Log(LogLevel::kInfo, m, f);
-}
+inline void LogInfo(absl::string_view m, const LogFields& f = {}) { Log(LogLevel::kInfo, m, f); }
 inline void LogWarning(absl::string_view m, const LogFields& f = {}) {
   Log(LogLevel::kWarning, m, f);
 }
-inline void LogError(absl::string_view m, const LogFields& f = {}) {
-  Log(LogLevel::kError, m, f);
-}
+inline void LogError(absl::string_view m, const LogFields& f = {}) { Log(LogLevel::kError, m, f); }
 
 }  // namespace riskd
 

@@ -6,10 +6,10 @@
 #define RISKD_CONCAT(a, b) RISKD_CONCAT_INNER(a, b)
 
 // RISKD_RETURN_IF_ERROR(expr): returns the status when `expr` is not OK.
-#define RISKD_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::absl::Status riskd_status_ = (expr);           \
-    if (!riskd_status_.ok()) return riskd_status_;   \
+#define RISKD_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status riskd_status_ = (expr);         \
+    if (!riskd_status_.ok()) return riskd_status_; \
   } while (0)
 
 // RISKD_ASSIGN_OR_RETURN(lhs, expr): `lhs = *expr`, or returns its status.

@@ -29,8 +29,8 @@ struct DetectorConfig {
   double weight = 1.0;
   absl::Duration timeout = absl::Milliseconds(20);
   FailMode on_error = FailMode::kOpen;
-  YAML::Node settings;  // checked against the plugin's schema when loaded
-  YAML::Node node;      // the whole entry, for error locations
+  YAML::Node settings;   // checked against the plugin's schema when loaded
+  YAML::Node node;       // the whole entry, for error locations
   std::string key_path;  // "detectors[2]"
 };
 

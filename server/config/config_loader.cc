@@ -15,9 +15,7 @@ namespace {
 std::string Resolve(const std::string& config_path, const std::string& path) {
   std::filesystem::path p(path);
   if (p.is_absolute()) return path;
-  return (std::filesystem::path(config_path).parent_path() / p)
-      .lexically_normal()
-      .string();
+  return (std::filesystem::path(config_path).parent_path() / p).lexically_normal().string();
 }
 
 class ConfigParser {
@@ -32,9 +30,8 @@ class ConfigParser {
     }
     RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
         root, "",
-        {"listen", "data_dir", "log_level", "mode", "on_detector_error",
-         "combiner", "thresholds", "trusted_proxies", "detectors", "policies",
-         "reload", "shutdown_grace_ms"}));
+        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -45,8 +42,7 @@ class ConfigParser {
     }
     config.data_dir = Resolve(path_, data_dir);
     if (root["log_level"]) {
-      RISKD_ASSIGN_OR_RETURN(std::string level,
-                             yaml_.String(root["log_level"], "log_level"));
+      RISKD_ASSIGN_OR_RETURN(std::string level, yaml_.String(root["log_level"], "log_level"));
       absl::StatusOr<LogLevel> parsed = ParseLogLevel(level);
       if (!parsed.ok()) {
         return yaml_.Error(root["log_level"], "log_level", parsed.status().message());
@@ -54,8 +50,7 @@ class ConfigParser {
       config.log_level = *parsed;
     }
     if (root["mode"]) {
-      RISKD_ASSIGN_OR_RETURN(std::string mode, OneOf(root["mode"], "mode",
-                                                     {"enforce", "monitor"}));
+      RISKD_ASSIGN_OR_RETURN(std::string mode, OneOf(root["mode"], "mode", {"enforce", "monitor"}));
       config.mode = mode == "monitor" ? Mode::kMonitor : Mode::kEnforce;
     }
     if (root["on_detector_error"]) {
@@ -63,9 +58,8 @@ class ConfigParser {
                              ParseFailMode(root["on_detector_error"], "on_detector_error"));
     }
     if (root["combiner"]) {
-      RISKD_ASSIGN_OR_RETURN(
-          std::string combiner,
-          OneOf(root["combiner"], "combiner", {"noisy_or", "weighted_mean", "max"}));
+      RISKD_ASSIGN_OR_RETURN(std::string combiner, OneOf(root["combiner"], "combiner",
+                                                         {"noisy_or", "weighted_mean", "max"}));
       config.combiner = combiner == "max"             ? CombinerKind::kMax
                         : combiner == "weighted_mean" ? CombinerKind::kWeightedMean
                                                       : CombinerKind::kNoisyOr;
@@ -77,8 +71,7 @@ class ConfigParser {
     }
     if (root["reload"]) RISKD_RETURN_IF_ERROR(ParseReload(root["reload"], config));
     if (root["shutdown_grace_ms"]) {
-      RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(root["shutdown_grace_ms"],
-                                                   "shutdown_grace_ms"));
+      RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(root["shutdown_grace_ms"], "shutdown_grace_ms"));
       config.shutdown_grace = absl::Milliseconds(ms);
     }
     if (root["detectors"]) {
@@ -95,9 +88,8 @@ class ConfigParser {
     for (absl::string_view choice : choices) {
       if (value == choice) return value;
     }
-    return yaml_.Error(node, path,
-                       absl::StrCat("\"", value, "\" is not one of: ",
-                                    absl::StrJoin(choices, ", ")));
+    return yaml_.Error(
+        node, path, absl::StrCat("\"", value, "\" is not one of: ", absl::StrJoin(choices, ", ")));
   }
 
   absl::StatusOr<FailMode> ParseFailMode(const YAML::Node& node, absl::string_view path) {
@@ -105,15 +97,13 @@ class ConfigParser {
     return mode == "closed" ? FailMode::kClosed : FailMode::kOpen;
   }
 
-  absl::StatusOr<std::vector<CidrRange>> Cidrs(const YAML::Node& node,
-                                               absl::string_view path) {
+  absl::StatusOr<std::vector<CidrRange>> Cidrs(const YAML::Node& node, absl::string_view path) {
     RISKD_ASSIGN_OR_RETURN(std::vector<std::string> items, yaml_.StringList(node, path));
     std::vector<CidrRange> ranges;
     for (size_t i = 0; i < items.size(); ++i) {
       absl::StatusOr<CidrRange> range = CidrRange::Parse(items[i]);
       if (!range.ok()) {
-        return yaml_.Error(node[i], absl::StrCat(path, "[", i, "]"),
-                           range.status().message());
+        return yaml_.Error(node[i], absl::StrCat(path, "[", i, "]"), range.status().message());
       }
       ranges.push_back(*range);
     }
@@ -121,19 +111,17 @@ class ConfigParser {
   }
 
   // Keys that `node` omits keep their value from `base`.
-  absl::StatusOr<Thresholds> ParseThresholdPair(const YAML::Node& node,
-                                                const std::string& path,
+  absl::StatusOr<Thresholds> ParseThresholdPair(const YAML::Node& node, const std::string& path,
                                                 Thresholds base) {
     RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(node, path, {"challenge_at", "deny_at"}));
     Thresholds t = base;
     t.name = path;
     if (node["challenge_at"]) {
-      RISKD_ASSIGN_OR_RETURN(t.challenge_at, yaml_.DoubleIn(node["challenge_at"],
-                                                            path + ".challenge_at", 0, 1));
+      RISKD_ASSIGN_OR_RETURN(t.challenge_at,
+                             yaml_.DoubleIn(node["challenge_at"], path + ".challenge_at", 0, 1));
     }
     if (node["deny_at"]) {
-      RISKD_ASSIGN_OR_RETURN(t.deny_at,
-                             yaml_.DoubleIn(node["deny_at"], path + ".deny_at", 0, 1));
+      RISKD_ASSIGN_OR_RETURN(t.deny_at, yaml_.DoubleIn(node["deny_at"], path + ".deny_at", 0, 1));
     }
     if (t.challenge_at > t.deny_at) {
       return yaml_.Error(node, path,
@@ -147,9 +135,9 @@ class ConfigParser {
     RISKD_RETURN_IF_ERROR(yaml_.ExpectMap(node, "thresholds"));
     // The default first, so that per-type entries inherit what they omit.
     if (node["default"]) {
-      RISKD_ASSIGN_OR_RETURN(config.default_thresholds,
-                             ParseThresholdPair(node["default"], "thresholds.default",
-                                                config.default_thresholds));
+      RISKD_ASSIGN_OR_RETURN(
+          config.default_thresholds,
+          ParseThresholdPair(node["default"], "thresholds.default", config.default_thresholds));
     }
     for (const auto& entry : node) {
       std::string key = entry.first.Scalar();
@@ -161,14 +149,14 @@ class ConfigParser {
                            absl::StrCat("unknown event type (expected default or one of: ",
                                         AllEventTypeNames(), ")"));
       }
-      RISKD_ASSIGN_OR_RETURN(
-          Thresholds t, ParseThresholdPair(entry.second, path, config.default_thresholds));
+      RISKD_ASSIGN_OR_RETURN(Thresholds t,
+                             ParseThresholdPair(entry.second, path, config.default_thresholds));
       // Reported as the deciding policy: canonical, whatever spelling the file used.
       t.name = "thresholds." + EventTypeName(*type);
       if (!config.thresholds_by_type.emplace(*type, t).second) {
-        return yaml_.Error(entry.first, path,
-                           absl::StrCat("a second entry for ", EventTypeName(*type),
-                                        " (spelled differently)"));
+        return yaml_.Error(
+            entry.first, path,
+            absl::StrCat("a second entry for ", EventTypeName(*type), " (spelled differently)"));
       }
     }
     return absl::OkStatus();
@@ -182,7 +170,8 @@ class ConfigParser {
     }
     if (node["interval_ms"]) {
       RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(node["interval_ms"], "reload.interval_ms"));
-      if (ms < 50) return yaml_.Error(node["interval_ms"], "reload.interval_ms", "must be at least 50");
+      if (ms < 50)
+        return yaml_.Error(node["interval_ms"], "reload.interval_ms", "must be at least 50");
       config.watch_interval = absl::Milliseconds(ms);
     }
     return absl::OkStatus();
@@ -200,19 +189,17 @@ class ConfigParser {
       d.key_path = path;
       d.on_error = config.on_detector_error;
       if (!entry["plugin"]) return yaml_.Error(entry, path + ".plugin", "is required");
-      RISKD_ASSIGN_OR_RETURN(std::string plugin,
-                             yaml_.String(entry["plugin"], path + ".plugin"));
+      RISKD_ASSIGN_OR_RETURN(std::string plugin, yaml_.String(entry["plugin"], path + ".plugin"));
       d.plugin_path = Resolve(path_, plugin);
       if (entry["name"]) {
         RISKD_ASSIGN_OR_RETURN(d.name, yaml_.String(entry["name"], path + ".name"));
       }
       if (entry["weight"]) {
-        RISKD_ASSIGN_OR_RETURN(d.weight,
-                               yaml_.DoubleIn(entry["weight"], path + ".weight", 0, 1));
+        RISKD_ASSIGN_OR_RETURN(d.weight, yaml_.DoubleIn(entry["weight"], path + ".weight", 0, 1));
       }
       if (entry["timeout_ms"]) {
-        RISKD_ASSIGN_OR_RETURN(double ms, yaml_.DoubleIn(entry["timeout_ms"],
-                                                         path + ".timeout_ms", 0.001, 60000));
+        RISKD_ASSIGN_OR_RETURN(
+            double ms, yaml_.DoubleIn(entry["timeout_ms"], path + ".timeout_ms", 0.001, 60000));
         d.timeout = absl::Microseconds(static_cast<int64_t>(ms * 1000));
       }
       if (entry["on_error"]) {
@@ -244,8 +231,8 @@ class ConfigParser {
                            absl::StrCat("\"", p.name, "\" is used by an earlier policy"));
       }
       if (!entry["then"]) return yaml_.Error(entry, path + ".then", "is required");
-      RISKD_ASSIGN_OR_RETURN(std::string then, OneOf(entry["then"], path + ".then",
-                                                     {"allow", "challenge", "deny"}));
+      RISKD_ASSIGN_OR_RETURN(std::string then,
+                             OneOf(entry["then"], path + ".then", {"allow", "challenge", "deny"}));
       p.then = *ParseVerdictName(then);
       if (entry["when"]) RISKD_RETURN_IF_ERROR(ParseConditions(entry["when"], path + ".when", p));
       config.policies.push_back(std::move(p));
@@ -253,20 +240,18 @@ class ConfigParser {
     return absl::OkStatus();
   }
 
-  absl::Status ParseConditions(const YAML::Node& when, const std::string& path,
-                               PolicyConfig& p) {
-    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
-        when, path,
-        {"event_types", "score_at_least", "score_below", "signals_any", "signals_all",
-         "ips", "user_ids", "email_domains"}));
+  absl::Status ParseConditions(const YAML::Node& when, const std::string& path, PolicyConfig& p) {
+    RISKD_RETURN_IF_ERROR(
+        yaml_.CheckKeys(when, path,
+                        {"event_types", "score_at_least", "score_below", "signals_any",
+                         "signals_all", "ips", "user_ids", "email_domains"}));
     if (when["event_types"]) {
       RISKD_ASSIGN_OR_RETURN(std::vector<std::string> names,
                              yaml_.StringList(when["event_types"], path + ".event_types"));
       for (size_t i = 0; i < names.size(); ++i) {
         std::optional<riskd::v1::EventType> type = ParseEventTypeName(names[i]);
         if (!type) {
-          return yaml_.Error(when["event_types"][i],
-                             absl::StrCat(path, ".event_types[", i, "]"),
+          return yaml_.Error(when["event_types"][i], absl::StrCat(path, ".event_types[", i, "]"),
                              absl::StrCat("unknown event type \"", names[i],
                                           "\" (expected one of: ", AllEventTypeNames(), ")"));
         }
@@ -274,8 +259,8 @@ class ConfigParser {
       }
     }
     if (when["score_at_least"]) {
-      RISKD_ASSIGN_OR_RETURN(p.score_at_least, yaml_.DoubleIn(when["score_at_least"],
-                                                              path + ".score_at_least", 0, 1));
+      RISKD_ASSIGN_OR_RETURN(
+          p.score_at_least, yaml_.DoubleIn(when["score_at_least"], path + ".score_at_least", 0, 1));
     }
     if (when["score_below"]) {
       RISKD_ASSIGN_OR_RETURN(p.score_below,

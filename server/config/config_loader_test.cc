@@ -1,10 +1,9 @@
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -49,8 +48,7 @@ class ConfigLoaderTest : public ::testing::Test {
     EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
     std::string prefix = absl::StrCat(dir_, "/riskd.yaml:", line, ": ", rest);
     EXPECT_TRUE(absl::StartsWith(config.status().message(), prefix))
-        << "got:      " << config.status().message() << "\nexpected: " << prefix
-        << "...";
+        << "got:      " << config.status().message() << "\nexpected: " << prefix << "...";
   }
 
   Config LoadOk(absl::string_view yaml) {
@@ -110,8 +108,9 @@ TEST_F(ConfigLoaderTest, UnknownEventTypeUnderThresholds) {
       "thresholds:\n"
       "  default: {challenge_at: 0.5, deny_at: 0.8}\n"
       "  logn_succeeded: {challenge_at: 0.4}\n",
-      3, "thresholds.logn_succeeded: unknown event type (expected default or one of: "
-         "login_succeeded, login_failed,");
+      3,
+      "thresholds.logn_succeeded: unknown event type (expected default or one of: "
+      "login_succeeded, login_failed,");
 }
 
 TEST_F(ConfigLoaderTest, ChallengeAboveDeny) {
@@ -153,9 +152,8 @@ TEST_F(ConfigLoaderTest, BadCidrInPolicyIps) {
 }
 
 TEST_F(ConfigLoaderTest, BadTrustedProxy) {
-  ExpectError(
-      "trusted_proxies: [10.0.0.0/8, lb.internal]\n",
-      1, "trusted_proxies[1]: \"lb.internal\" is not an IP address or CIDR range");
+  ExpectError("trusted_proxies: [10.0.0.0/8, lb.internal]\n", 1,
+              "trusted_proxies[1]: \"lb.internal\" is not an IP address or CIDR range");
 }
 
 TEST_F(ConfigLoaderTest, UnknownThen) {
@@ -362,9 +360,7 @@ TEST_F(ConfigLoaderTest, AbsoluteDataDirIsKept) {
   EXPECT_EQ(config.data_dir, "/var/lib/riskd");
 }
 
-TEST_F(ConfigLoaderTest, ModeMonitor) {
-  EXPECT_EQ(LoadOk("mode: monitor\n").mode, Mode::kMonitor);
-}
+TEST_F(ConfigLoaderTest, ModeMonitor) { EXPECT_EQ(LoadOk("mode: monitor\n").mode, Mode::kMonitor); }
 
 TEST_F(ConfigLoaderTest, CombinerKinds) {
   EXPECT_EQ(LoadOk("combiner: max\n").combiner, CombinerKind::kMax);
@@ -437,9 +433,8 @@ TEST_F(ConfigLoaderTest, PoliciesKeepTheirOrderAndConditions) {
   const PolicyConfig& tor = config.policies[1];
   EXPECT_EQ(tor.name, "tor");
   EXPECT_EQ(tor.then, riskd::v1::VERDICT_DENY);
-  EXPECT_EQ(tor.event_types,
-            (std::vector<riskd::v1::EventType>{EVENT_TYPE_LOGIN_SUCCEEDED,
-                                               EVENT_TYPE_LOGIN_FAILED}));
+  EXPECT_EQ(tor.event_types, (std::vector<riskd::v1::EventType>{EVENT_TYPE_LOGIN_SUCCEEDED,
+                                                                EVENT_TYPE_LOGIN_FAILED}));
   ASSERT_TRUE(tor.score_at_least.has_value());
   EXPECT_DOUBLE_EQ(*tor.score_at_least, 0.2);
   ASSERT_TRUE(tor.score_below.has_value());

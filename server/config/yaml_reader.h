@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "yaml-cpp/yaml.h"
 
 namespace riskd {
@@ -32,12 +32,11 @@ class YamlReader {
   absl::Status ExpectMap(const YAML::Node& node, absl::string_view path) const;
   absl::Status ExpectSequence(const YAML::Node& node, absl::string_view path) const;
 
-  absl::StatusOr<std::string> String(const YAML::Node& node,
-                                     absl::string_view path) const;
+  absl::StatusOr<std::string> String(const YAML::Node& node, absl::string_view path) const;
   absl::StatusOr<double> Double(const YAML::Node& node, absl::string_view path) const;
   // A number in [min, max].
-  absl::StatusOr<double> DoubleIn(const YAML::Node& node, absl::string_view path,
-                                  double min, double max) const;
+  absl::StatusOr<double> DoubleIn(const YAML::Node& node, absl::string_view path, double min,
+                                  double max) const;
   absl::StatusOr<int64_t> Int(const YAML::Node& node, absl::string_view path) const;
   absl::StatusOr<bool> Bool(const YAML::Node& node, absl::string_view path) const;
   // A sequence of scalars; a single scalar is not accepted, to catch

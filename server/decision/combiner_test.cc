@@ -1,8 +1,8 @@
 #include "server/decision/combiner.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace riskd {
 namespace {

@@ -29,8 +29,8 @@ struct Decision {
   riskd::v1::Verdict verdict = riskd::v1::VERDICT_ALLOW;
   double risk_score = 0.0;
   std::vector<DetectorOutcome> detectors;  // in config order
-  std::string policy;  // the rule that decided
-  std::string reason;  // one sentence
+  std::string policy;                      // the rule that decided
+  std::string reason;                      // one sentence
   bool monitor_only = false;
 };
 

@@ -16,8 +16,8 @@ DecisionEngine::DecisionEngine(Config config)
       validator_(ValidationOptions{config_.trusted_proxies}),
       policies_(config_) {}
 
-absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(
-    Config config, PluginLibraryCache& cache) {
+absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config config,
+                                                                       PluginLibraryCache& cache) {
   std::unique_ptr<DecisionEngine> engine(new DecisionEngine(std::move(config)));
   YamlReader yaml(engine->config_.path);
   absl::flat_hash_map<std::string, std::string> used_names;  // name -> key path

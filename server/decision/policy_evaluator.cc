@@ -12,8 +12,7 @@ namespace riskd {
 namespace {
 
 // The detector that raised `signal`, or "" when none did.
-std::string RaisedBy(const std::vector<DetectorOutcome>& detectors,
-                     absl::string_view signal) {
+std::string RaisedBy(const std::vector<DetectorOutcome>& detectors, absl::string_view signal) {
   for (const DetectorOutcome& d : detectors) {
     if (signal == kDetectorFailedSignal && !d.run.error.empty()) return d.name;
     for (const RaisedSignal& s : d.run.signals) {
@@ -24,9 +23,8 @@ std::string RaisedBy(const std::vector<DetectorOutcome>& detectors,
 }
 
 bool DomainMatches(absl::string_view domain, absl::string_view listed) {
-  return domain == listed ||
-         (absl::EndsWith(domain, listed) && domain.size() > listed.size() &&
-          domain[domain.size() - listed.size() - 1] == '.');
+  return domain == listed || (absl::EndsWith(domain, listed) && domain.size() > listed.size() &&
+                              domain[domain.size() - listed.size() - 1] == '.');
 }
 
 std::string Score(double s) { return absl::StrFormat("%.2f", s); }
@@ -38,8 +36,7 @@ std::optional<std::string> PolicyEvaluator::Match(
     const std::vector<DetectorOutcome>& detectors) const {
   std::vector<std::string> because;
   if (!p.event_types.empty()) {
-    if (std::find(p.event_types.begin(), p.event_types.end(), event.type) ==
-        p.event_types.end()) {
+    if (std::find(p.event_types.begin(), p.event_types.end(), event.type) == p.event_types.end()) {
       return std::nullopt;
     }
   }
@@ -80,10 +77,9 @@ std::optional<std::string> PolicyEvaluator::Match(
     because.push_back(absl::StrCat("user ", event.user_id));
   }
   if (!p.email_domains.empty()) {
-    auto listed = std::find_if(p.email_domains.begin(), p.email_domains.end(),
-                               [&](const std::string& d) {
-                                 return DomainMatches(event.email_domain, d);
-                               });
+    auto listed =
+        std::find_if(p.email_domains.begin(), p.email_domains.end(),
+                     [&](const std::string& d) { return DomainMatches(event.email_domain, d); });
     if (event.email_domain.empty() || listed == p.email_domains.end()) return std::nullopt;
     because.push_back(absl::StrCat("email domain ", event.email_domain));
   }
@@ -91,9 +87,8 @@ std::optional<std::string> PolicyEvaluator::Match(
   return absl::StrJoin(because, ", ");
 }
 
-PolicyOutcome PolicyEvaluator::ByThresholds(
-    const NormalizedEvent& event, double risk_score,
-    const std::vector<DetectorOutcome>& detectors) const {
+PolicyOutcome PolicyEvaluator::ByThresholds(const NormalizedEvent& event, double risk_score,
+                                            const std::vector<DetectorOutcome>& detectors) const {
   const Thresholds& t = config_.ThresholdsFor(event.type);
   PolicyOutcome out;
   out.policy = t.name;
@@ -116,9 +111,8 @@ PolicyOutcome PolicyEvaluator::ByThresholds(
       top = &d;
     }
   }
-  out.reason = absl::StrCat("risk ", Score(risk_score), " reached the ",
-                            VerdictName(out.verdict), " threshold ", Score(threshold), " (",
-                            t.name, ")");
+  out.reason = absl::StrCat("risk ", Score(risk_score), " reached the ", VerdictName(out.verdict),
+                            " threshold ", Score(threshold), " (", t.name, ")");
   if (top) {
     std::vector<std::string> names;
     for (const RaisedSignal& s : top->run.signals) names.push_back(s.name);
@@ -134,8 +128,7 @@ PolicyOutcome PolicyEvaluator::Decide(const NormalizedEvent& event, double risk_
                                       const std::vector<DetectorOutcome>& detectors) const {
   for (const PolicyConfig& policy : config_.policies) {
     if (std::optional<std::string> why = Match(policy, event, risk_score, detectors)) {
-      return {policy.then, policy.name,
-              absl::StrCat("policy ", policy.name, " matched: ", *why)};
+      return {policy.then, policy.name, absl::StrCat("policy ", policy.name, " matched: ", *why)};
     }
   }
   return ByThresholds(event, risk_score, detectors);

@@ -30,8 +30,8 @@ class PolicyEvaluator {
 
  private:
   // Returns a description of why `policy` matched, or nullopt.
-  std::optional<std::string> Match(const PolicyConfig& policy,
-                                   const NormalizedEvent& event, double risk_score,
+  std::optional<std::string> Match(const PolicyConfig& policy, const NormalizedEvent& event,
+                                   double risk_score,
                                    const std::vector<DetectorOutcome>& detectors) const;
   PolicyOutcome ByThresholds(const NormalizedEvent& event, double risk_score,
                              const std::vector<DetectorOutcome>& detectors) const;

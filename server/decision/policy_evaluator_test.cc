@@ -1,10 +1,10 @@
 #include "server/decision/policy_evaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/string_view.h"
 #include "server/common/ip_address.h"
@@ -30,8 +30,8 @@ NormalizedEvent Login() {
   return event;
 }
 
-DetectorOutcome Detector(std::string name, double score,
-                         std::vector<std::string> signals = {}, double weight = 1.0) {
+DetectorOutcome Detector(std::string name, double score, std::vector<std::string> signals = {},
+                         double weight = 1.0) {
   DetectorOutcome d;
   d.name = std::move(name);
   d.weight = weight;
@@ -197,8 +197,8 @@ TEST(PolicyEvaluatorTest, SignalsAnyReasonNamesSignalAndDetector) {
   PolicyConfig p = Policy("anonymizer", VERDICT_DENY);
   p.signals_any = {"tor_exit"};
   config.policies = {p};
-  PolicyOutcome out = PolicyEvaluator(config).Decide(
-      Login(), 0.2, {Detector("ip_rep", 0.8, {"tor_exit"})});
+  PolicyOutcome out =
+      PolicyEvaluator(config).Decide(Login(), 0.2, {Detector("ip_rep", 0.8, {"tor_exit"})});
   EXPECT_EQ(out.verdict, VERDICT_DENY);
   EXPECT_EQ(out.reason, "policy anonymizer matched: signal tor_exit from ip_rep");
 }
@@ -207,9 +207,8 @@ TEST(PolicyEvaluatorTest, SignalsAllNeedsEverySignal) {
   PolicyConfig p = Policy("takeover", VERDICT_DENY);
   p.signals_all = {"new_device", "impossible_travel"};
   std::vector<DetectorOutcome> one = {Detector("device", 0.5, {"new_device"})};
-  std::vector<DetectorOutcome> both_split = {
-      Detector("device", 0.5, {"new_device"}),
-      Detector("geo", 0.9, {"impossible_travel"})};
+  std::vector<DetectorOutcome> both_split = {Detector("device", 0.5, {"new_device"}),
+                                             Detector("geo", 0.9, {"impossible_travel"})};
   std::vector<DetectorOutcome> both_one_detector = {
       Detector("combo", 0.9, {"impossible_travel", "new_device"})};
   EXPECT_FALSE(Matches(p, Login(), 0.5, one));
@@ -316,8 +315,7 @@ TEST(PolicyEvaluatorTest, NoMatchingPolicyFallsBackToDefaultThresholds) {
   PolicyOutcome allow = evaluator.Decide(Login(), 0.1, {});
   EXPECT_EQ(allow.verdict, VERDICT_ALLOW);
   EXPECT_EQ(allow.policy, "thresholds.default");
-  EXPECT_EQ(allow.reason,
-            "risk 0.10 is below the challenge threshold 0.60 (thresholds.default)");
+  EXPECT_EQ(allow.reason, "risk 0.10 is below the challenge threshold 0.60 (thresholds.default)");
 
   EXPECT_EQ(evaluator.Decide(Login(), 0.7, {}).verdict, VERDICT_CHALLENGE);
   EXPECT_EQ(evaluator.Decide(Login(), 0.95, {}).verdict, VERDICT_DENY);

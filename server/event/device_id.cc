@@ -8,8 +8,8 @@ namespace riskd {
 namespace {
 
 // Headers that identify a browser install rather than a request.
-constexpr absl::string_view kFingerprintHeaders[] = {
-    "accept-language", "sec-ch-ua", "sec-ch-ua-platform", "sec-ch-ua-mobile"};
+constexpr absl::string_view kFingerprintHeaders[] = {"accept-language", "sec-ch-ua",
+                                                     "sec-ch-ua-platform", "sec-ch-ua-mobile"};
 
 class Fnv1a64 {
  public:
@@ -28,9 +28,8 @@ class Fnv1a64 {
 
 }  // namespace
 
-std::string DeriveDeviceId(
-    absl::string_view user_agent,
-    const std::vector<std::pair<std::string, std::string>>& headers) {
+std::string DeriveDeviceId(absl::string_view user_agent,
+                           const std::vector<std::pair<std::string, std::string>>& headers) {
   Fnv1a64 hash;
   bool any = !user_agent.empty();
   hash.Add(user_agent);

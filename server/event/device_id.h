@@ -2,10 +2,11 @@
 #ifndef RISKD_SERVER_EVENT_DEVICE_ID_H_
 #define RISKD_SERVER_EVENT_DEVICE_ID_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace riskd {
 
@@ -14,9 +15,8 @@ namespace riskd {
 // restarts: FNV-1a, not std::hash. Returns "" when there is nothing to hash,
 // so server-side events without browser context do not all share one device.
 // `headers` must have lower-case names.
-std::string DeriveDeviceId(
-    absl::string_view user_agent,
-    const std::vector<std::pair<std::string, std::string>>& headers);
+std::string DeriveDeviceId(absl::string_view user_agent,
+                           const std::vector<std::pair<std::string, std::string>>& headers);
 
 }  // namespace riskd
 

@@ -39,16 +39,13 @@ std::string GenerateRequestId() {
                          absl::Uniform<uint64_t>(bits));
 }
 
-absl::Status CheckLength(absl::string_view field, absl::string_view value,
-                         size_t max_bytes) {
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_bytes) {
   if (value.size() <= max_bytes) return absl::OkStatus();
-  return FieldError(field, absl::StrCat("is ", value.size(),
-                                        " bytes, more than the limit of ",
-                                        max_bytes));
+  return FieldError(
+      field, absl::StrCat("is ", value.size(), " bytes, more than the limit of ", max_bytes));
 }
 
-absl::StatusOr<absl::Time> OccurredAt(const riskd::v1::Event& event,
-                                      absl::Time now) {
+absl::StatusOr<absl::Time> OccurredAt(const riskd::v1::Event& event, absl::Time now) {
   if (!event.has_occurred_at()) return now;
   const auto& ts = event.occurred_at();
   if (ts.nanos() < 0 || ts.nanos() > 999'999'999 || ts.seconds() < 0) {
@@ -60,8 +57,7 @@ absl::StatusOr<absl::Time> OccurredAt(const riskd::v1::Event& event,
         "occurred_at",
         absl::StrCat(absl::FormatTime(absl::RFC3339_sec, at, absl::UTCTimeZone()),
                      " is more than 5 minutes in the future (server time ",
-                     absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone()),
-                     ")"));
+                     absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone()), ")"));
   }
   return at;
 }
@@ -73,8 +69,7 @@ absl::Status NormalizeEmail(absl::string_view raw, NormalizedEvent& out) {
     return CheckLength("user.email", email, 320);
   }
   size_t at = email.rfind('@');
-  absl::string_view domain =
-      at == std::string::npos ? "" : absl::string_view(email).substr(at + 1);
+  absl::string_view domain = at == std::string::npos ? "" : absl::string_view(email).substr(at + 1);
   domain = absl::StripSuffix(domain, ".");
   if (at == std::string::npos || at == 0 || domain.empty() ||
       domain.find('@') != absl::string_view::npos) {
@@ -95,16 +90,15 @@ absl::StatusOr<absl::Time> ParseRegisteredAt(absl::string_view text) {
     return absl::FromUnixSeconds(seconds);
   }
   // Most specific first; a bare date-time without an offset is UTC.
-  constexpr const char* kFormats[] = {
-      "%Y-%m-%d%ET%H:%M:%E*S%Ez", "%Y-%m-%d%ET%H:%M:%E*SZ",
-      "%Y-%m-%d%ET%H:%M:%E*S", "%Y-%m-%d%ET%H:%M", "%Y-%m-%d"};
+  constexpr const char* kFormats[] = {"%Y-%m-%d%ET%H:%M:%E*S%Ez", "%Y-%m-%d%ET%H:%M:%E*SZ",
+                                      "%Y-%m-%d%ET%H:%M:%E*S", "%Y-%m-%d%ET%H:%M", "%Y-%m-%d"};
   absl::Time t;
   std::string error;
   for (const char* format : kFormats) {
     if (absl::ParseTime(format, text, absl::UTCTimeZone(), &t, &error)) return t;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", text, "\" is neither ISO 8601 nor unix seconds"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text, "\" is neither ISO 8601 nor unix seconds"));
 }
 
 absl::StatusOr<std::optional<IpAddress>> EventValidator::ClientIp(
@@ -115,8 +109,7 @@ absl::StatusOr<std::optional<IpAddress>> EventValidator::ClientIp(
   if (!peer.ok()) return FieldError("context.ip", peer.status().message());
 
   auto is_trusted = [this](const IpAddress& ip) {
-    return std::any_of(options_.trusted_proxies.begin(),
-                       options_.trusted_proxies.end(),
+    return std::any_of(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
                        [&](const CidrRange& r) { return r.Contains(ip); });
   };
   if (!is_trusted(*peer)) return *peer;
@@ -131,8 +124,7 @@ absl::StatusOr<std::optional<IpAddress>> EventValidator::ClientIp(
   std::vector<absl::string_view> hops = absl::StrSplit(forwarded, ',');
   IpAddress client = *peer;
   for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
-    absl::StatusOr<IpAddress> ip =
-        IpAddress::Parse(absl::StripAsciiWhitespace(*hop));
+    absl::StatusOr<IpAddress> ip = IpAddress::Parse(absl::StripAsciiWhitespace(*hop));
     if (!ip.ok()) {
       return FieldError("context.headers[x-forwarded-for]", ip.status().message());
     }
@@ -142,8 +134,8 @@ absl::StatusOr<std::optional<IpAddress>> EventValidator::ClientIp(
   return client;
 }
 
-absl::StatusOr<NormalizedEvent> EventValidator::Validate(
-    const riskd::v1::Event& event, absl::Time now) const {
+absl::StatusOr<NormalizedEvent> EventValidator::Validate(const riskd::v1::Event& event,
+                                                         absl::Time now) const {
   NormalizedEvent out;
 
   if (event.type() == riskd::v1::EVENT_TYPE_UNSPECIFIED) {
@@ -167,8 +159,8 @@ absl::StatusOr<NormalizedEvent> EventValidator::Validate(
   if (absl::Status s = CheckLength("user.id", user.id(), kMaxIdBytes); !s.ok()) return s;
   out.user_id = user.id();
   if (out.user_id.empty() && RequiresUserId(out.type)) {
-    return FieldError("user.id", absl::StrCat("is required for ",
-                                              riskd::v1::EventType_Name(out.type)));
+    return FieldError("user.id",
+                      absl::StrCat("is required for ", riskd::v1::EventType_Name(out.type)));
   }
   if (absl::Status s = NormalizeEmail(user.email(), out); !s.ok()) return s;
   if (!user.registered_at().empty()) {
@@ -180,8 +172,7 @@ absl::StatusOr<NormalizedEvent> EventValidator::Validate(
   }
 
   const riskd::v1::Context& context = event.context();
-  if (absl::Status s = CheckLength("context.user_agent", context.user_agent(),
-                                   kMaxUserAgentBytes);
+  if (absl::Status s = CheckLength("context.user_agent", context.user_agent(), kMaxUserAgentBytes);
       !s.ok()) {
     return s;
   }

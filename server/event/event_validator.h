@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
@@ -32,17 +32,14 @@ struct ValidationOptions {
 
 class EventValidator {
  public:
-  explicit EventValidator(ValidationOptions options)
-      : options_(std::move(options)) {}
+  explicit EventValidator(ValidationOptions options) : options_(std::move(options)) {}
 
   // `now` is the server's clock, used for an unset occurred_at and the
   // future-skew check.
-  absl::StatusOr<NormalizedEvent> Validate(const riskd::v1::Event& event,
-                                           absl::Time now) const;
+  absl::StatusOr<NormalizedEvent> Validate(const riskd::v1::Event& event, absl::Time now) const;
 
  private:
-  absl::StatusOr<std::optional<IpAddress>> ClientIp(
-      const riskd::v1::Event& event) const;
+  absl::StatusOr<std::optional<IpAddress>> ClientIp(const riskd::v1::Event& event) const;
 
   ValidationOptions options_;
 };

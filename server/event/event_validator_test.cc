@@ -1,10 +1,10 @@
 #include "server/event/event_validator.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -66,13 +66,11 @@ NormalizedEvent ValidOrDie(const Event& event) {
 }
 
 // Asserts INVALID_ARGUMENT whose message starts with "`field`: ".
-void ExpectFieldError(const absl::StatusOr<NormalizedEvent>& result,
-                      absl::string_view field) {
+void ExpectFieldError(const absl::StatusOr<NormalizedEvent>& result, absl::string_view field) {
   ASSERT_FALSE(result.ok()) << "expected an error for " << field;
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(result.status().message(), absl::StrCat(field, ": ")))
-      << "message \"" << result.status().message() << "\" does not start with "
-      << field;
+      << "message \"" << result.status().message() << "\" does not start with " << field;
 }
 
 // --- Accepted events -----------------------------------------------------
@@ -136,15 +134,14 @@ TEST_P(UserIdRequiredTest, RejectsMissingUserId) {
   ExpectFieldError(result, "user.id");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AccountEvents, UserIdRequiredTest,
-    ::testing::Values(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED,
-                      riskd::v1::EVENT_TYPE_LOGIN_FAILED,
-                      riskd::v1::EVENT_TYPE_PROFILE_UPDATE,
-                      riskd::v1::EVENT_TYPE_TRANSACTION),
-    [](const ::testing::TestParamInfo<EventType>& info) {
-      return riskd::v1::EventType_Name(info.param);
-    });
+INSTANTIATE_TEST_SUITE_P(AccountEvents, UserIdRequiredTest,
+                         ::testing::Values(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED,
+                                           riskd::v1::EVENT_TYPE_LOGIN_FAILED,
+                                           riskd::v1::EVENT_TYPE_PROFILE_UPDATE,
+                                           riskd::v1::EVENT_TYPE_TRANSACTION),
+                         [](const ::testing::TestParamInfo<EventType>& info) {
+                           return riskd::v1::EventType_Name(info.param);
+                         });
 
 TEST(EventValidatorTest, RegistrationWithoutUserIdIsAccepted) {
   Event event = Login();
@@ -320,8 +317,8 @@ TEST(EventValidatorTest, HeaderNamesAreLowerCased) {
   headers["Accept-Language"] = "en-GB";
   headers["X-Request-ID"] = "Abc";
   NormalizedEvent out = ValidOrDie(event);
-  std::vector<std::pair<std::string, std::string>> expected = {
-      {"accept-language", "en-GB"}, {"x-request-id", "Abc"}};
+  std::vector<std::pair<std::string, std::string>> expected = {{"accept-language", "en-GB"},
+                                                               {"x-request-id", "Abc"}};
   EXPECT_EQ(out.headers, expected);  // values untouched, sorted by name
 }
 
@@ -464,8 +461,7 @@ TEST(EventValidatorTest, KeepsDeviceIdSentByTheApp) {
 Event FromPeer(absl::string_view peer, absl::string_view forwarded_for) {
   Event event = Login();
   event.mutable_context()->set_ip(std::string(peer));
-  (*event.mutable_context()->mutable_headers())["X-Forwarded-For"] =
-      std::string(forwarded_for);
+  (*event.mutable_context()->mutable_headers())["X-Forwarded-For"] = std::string(forwarded_for);
   return event;
 }
 
@@ -483,14 +479,13 @@ TEST(EventValidatorTest, TrustedProxyClientIsRightMostUntrustedHop) {
 }
 
 TEST(EventValidatorTest, TrustedProxySingleHop) {
-  EXPECT_EQ(ClientOf(ValidateBehindProxy(FromPeer("10.0.0.5", "203.0.113.9"))),
-            Ip("203.0.113.9"));
+  EXPECT_EQ(ClientOf(ValidateBehindProxy(FromPeer("10.0.0.5", "203.0.113.9"))), Ip("203.0.113.9"));
 }
 
 TEST(EventValidatorTest, TrustedProxyHopsMayBeIpv6) {
-  EXPECT_EQ(ClientOf(ValidateBehindProxy(
-                FromPeer("2001:db8:ffff::1", "2001:db8:1::5,2001:db8:ffff::2"))),
-            Ip("2001:db8:1::5"));
+  EXPECT_EQ(
+      ClientOf(ValidateBehindProxy(FromPeer("2001:db8:ffff::1", "2001:db8:1::5,2001:db8:ffff::2"))),
+      Ip("2001:db8:1::5"));
 }
 
 TEST(EventValidatorTest, ForwardedForHeaderNameIsCaseInsensitive) {
@@ -508,8 +503,7 @@ TEST(EventValidatorTest, TrustedProxyWithoutForwardedForIsTheClient) {
 
 TEST(EventValidatorTest, ForwardedForFromUntrustedPeerIsIgnored) {
   // A client talking to the app directly cannot spoof its address.
-  absl::StatusOr<NormalizedEvent> out =
-      ValidateBehindProxy(FromPeer("198.51.100.7", "1.2.3.4"));
+  absl::StatusOr<NormalizedEvent> out = ValidateBehindProxy(FromPeer("198.51.100.7", "1.2.3.4"));
   EXPECT_EQ(ClientOf(out), Ip("198.51.100.7"));
 }
 

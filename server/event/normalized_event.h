@@ -19,8 +19,8 @@ struct NormalizedEvent {
   absl::Time occurred_at;
   std::optional<absl::Time> registered_at;
   std::string user_id;
-  std::string email;         // lower-case, trimmed
-  std::string email_domain;  // without a trailing dot
+  std::string email;            // lower-case, trimmed
+  std::string email_domain;     // without a trailing dot
   std::optional<IpAddress> ip;  // the client, after trusted proxies
   std::string user_agent;
   std::string device_id;  // sent, or derived from the browser's headers

@@ -7,8 +7,7 @@ namespace {
 
 riskd_string View(const std::string& s) { return {s.data(), s.size()}; }
 
-std::vector<riskd_key_value> Views(
-    const std::vector<std::pair<std::string, std::string>>& pairs) {
+std::vector<riskd_key_value> Views(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::vector<riskd_key_value> out;
   out.reserve(pairs.size());
   for (const auto& [k, v] : pairs) out.push_back({View(k), View(v)});

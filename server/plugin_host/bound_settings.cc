@@ -10,8 +10,7 @@ namespace riskd {
 namespace {
 
 // The canonical text of a YAML value of the given type (see riskd_setting).
-absl::StatusOr<std::vector<std::string>> Canonical(riskd_setting_type type,
-                                                   const YAML::Node& node,
+absl::StatusOr<std::vector<std::string>> Canonical(riskd_setting_type type, const YAML::Node& node,
                                                    const std::string& path,
                                                    const YamlReader& yaml) {
   switch (type) {
@@ -50,9 +49,11 @@ void BoundSettings::Add(const std::string& key, std::vector<std::string> values)
   items_.push_back({key_view, views.data(), views.size()});
 }
 
-absl::StatusOr<BoundSettings> BoundSettings::Bind(
-    const std::vector<PluginSettingSpec>& schema, const YAML::Node& settings,
-    const YAML::Node& entry, const std::string& key_path, const YamlReader& yaml) {
+absl::StatusOr<BoundSettings> BoundSettings::Bind(const std::vector<PluginSettingSpec>& schema,
+                                                  const YAML::Node& settings,
+                                                  const YAML::Node& entry,
+                                                  const std::string& key_path,
+                                                  const YamlReader& yaml) {
   const std::string base = key_path + ".settings";
   if (settings.IsDefined() && settings.IsMap()) {
     for (const auto& kv : settings) {
@@ -64,8 +65,7 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(
         for (const PluginSettingSpec& spec : schema) names.push_back(spec.key);
         return yaml.Error(kv.first, absl::StrCat(base, ".", key),
                           absl::StrCat("unknown setting (this plugin takes: ",
-                                       names.empty() ? "none" : absl::StrJoin(names, ", "),
-                                       ")"));
+                                       names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
       }
     }
   }
@@ -73,8 +73,7 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(
   BoundSettings bound;
   for (const PluginSettingSpec& spec : schema) {
     const std::string path = absl::StrCat(base, ".", spec.key);
-    YAML::Node value = settings.IsDefined() && settings.IsMap() ? settings[spec.key]
-                                                                : YAML::Node();
+    YAML::Node value = settings.IsDefined() && settings.IsMap() ? settings[spec.key] : YAML::Node();
     if (value.IsDefined() && !value.IsNull()) {
       RISKD_ASSIGN_OR_RETURN(std::vector<std::string> values,
                              Canonical(spec.type, value, path, yaml));
@@ -87,20 +86,18 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(
       // plugin with a bad default fails the same way as a bad config.
       YAML::Node parsed;
       if (spec.type == RISKD_SETTING_STRING_LIST) {
-        for (absl::string_view item : absl::StrSplit(*spec.default_value, ',',
-                                                     absl::SkipEmpty())) {
+        for (absl::string_view item : absl::StrSplit(*spec.default_value, ',', absl::SkipEmpty())) {
           parsed.push_back(std::string(item));
         }
         if (!parsed.IsDefined() || parsed.IsNull()) parsed = YAML::Node(YAML::NodeType::Sequence);
       } else {
         parsed = YAML::Node(*spec.default_value);
       }
-      absl::StatusOr<std::vector<std::string>> values =
-          Canonical(spec.type, parsed, path, yaml);
+      absl::StatusOr<std::vector<std::string>> values = Canonical(spec.type, parsed, path, yaml);
       if (!values.ok()) {
-        return yaml.Error(entry, path,
-                          absl::StrCat("the plugin's default \"", *spec.default_value,
-                                       "\" is invalid"));
+        return yaml.Error(
+            entry, path,
+            absl::StrCat("the plugin's default \"", *spec.default_value, "\" is invalid"));
       }
       bound.Add(spec.key, *std::move(values));
     }

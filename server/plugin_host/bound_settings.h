@@ -20,10 +20,8 @@ class BoundSettings {
   // Applies defaults, rejects unknown keys, missing required keys and values
   // of the wrong type. Errors name the file, line and `key_path.settings.key`.
   static absl::StatusOr<BoundSettings> Bind(const std::vector<PluginSettingSpec>& schema,
-                                            const YAML::Node& settings,
-                                            const YAML::Node& entry,
-                                            const std::string& key_path,
-                                            const YamlReader& yaml);
+                                            const YAML::Node& settings, const YAML::Node& entry,
+                                            const std::string& key_path, const YamlReader& yaml);
 
   const riskd_setting* data() const { return items_.data(); }
   size_t size() const { return items_.size(); }

@@ -15,9 +15,7 @@ struct Collector {
   DetectorRun* run;
 };
 
-void OnScore(void* context, double score) {
-  static_cast<Collector*>(context)->run->score = score;
-}
+void OnScore(void* context, double score) { static_cast<Collector*>(context)->run->score = score; }
 
 void OnSignal(void* context, riskd_string name, riskd_string detail) {
   static_cast<Collector*>(context)->run->signals.push_back(
@@ -40,10 +38,9 @@ absl::StatusOr<std::unique_ptr<DetectorInstance>> DetectorInstance::Create(
     std::shared_ptr<PluginLibrary> library, const DetectorConfig& config,
     const std::string& config_file) {
   YamlReader yaml(config_file);
-  RISKD_ASSIGN_OR_RETURN(
-      BoundSettings settings,
-      BoundSettings::Bind(library->description().settings, config.settings, config.node,
-                          config.key_path, yaml));
+  RISKD_ASSIGN_OR_RETURN(BoundSettings settings,
+                         BoundSettings::Bind(library->description().settings, config.settings,
+                                             config.node, config.key_path, yaml));
   riskd_error error{};
   riskd_detector* detector = library->create()(settings.data(), settings.size(), &error);
   if (detector == nullptr) {
@@ -51,22 +48,19 @@ absl::StatusOr<std::unique_ptr<DetectorInstance>> DetectorInstance::Create(
     std::string message = error.message[0] ? error.message : "create() failed";
     std::string where = absl::StrCat(library->path(), ": ", message);
     if (!key.empty() && config.settings.IsDefined() && config.settings[key]) {
-      return yaml.Error(config.settings[key],
-                        absl::StrCat(config.key_path, ".settings.", key), where);
+      return yaml.Error(config.settings[key], absl::StrCat(config.key_path, ".settings.", key),
+                        where);
     }
-    return yaml.Error(config.node,
-                      key.empty() ? config.key_path
-                                  : absl::StrCat(config.key_path, ".settings.", key),
-                      where);
+    return yaml.Error(
+        config.node,
+        key.empty() ? config.key_path : absl::StrCat(config.key_path, ".settings.", key), where);
   }
-  return std::unique_ptr<DetectorInstance>(
-      new DetectorInstance(std::move(library), detector));
+  return std::unique_ptr<DetectorInstance>(new DetectorInstance(std::move(library), detector));
 }
 
 DetectorInstance::~DetectorInstance() { library_->destroy()(detector_); }
 
-DetectorRun DetectorInstance::Evaluate(const riskd_event& event,
-                                       absl::Duration timeout) const {
+DetectorRun DetectorInstance::Evaluate(const riskd_event& event, absl::Duration timeout) const {
   DetectorRun run;
   Collector collector{&run};
   riskd_result_sink sink{&collector, &OnScore, &OnSignal, &OnError};
@@ -78,8 +72,8 @@ DetectorRun DetectorInstance::Evaluate(const riskd_event& event,
   if (rc != 0 && run.error.empty()) {
     run.error = absl::StrCat("evaluate returned ", rc);
   } else if (rc == 0 && run.duration > timeout) {
-    run.error = absl::StrCat("timed out: took ", Millis(run.duration),
-                             ", budget ", Millis(timeout));
+    run.error =
+        absl::StrCat("timed out: took ", Millis(run.duration), ", budget ", Millis(timeout));
   } else if (rc == 0 && !(run.score >= 0.0 && run.score <= 1.0)) {
     run.error = absl::StrCat("returned score ", run.score, " outside [0, 1]");
   }

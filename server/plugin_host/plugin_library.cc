@@ -26,9 +26,8 @@ std::string DlopenReason(const std::string& what) {
   if (start == std::string::npos) return what;
   start += kMarker.size();
   size_t end = what.rfind("): ");
-  return what.substr(start, end == std::string::npos || end < start
-                                ? std::string::npos
-                                : end - start);
+  return what.substr(start,
+                     end == std::string::npos || end < start ? std::string::npos : end - start);
 }
 
 absl::Status LoadError(const std::string& path, absl::string_view reason) {
@@ -38,8 +37,8 @@ absl::Status LoadError(const std::string& path, absl::string_view reason) {
 std::string FileStamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
-  return absl::StrFormat("%d:%d:%d.%09d", st.st_ino, st.st_size,
-                         st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  return absl::StrFormat("%d:%d:%d.%09d", st.st_ino, st.st_size, st.st_mtim.tv_sec,
+                         st.st_mtim.tv_nsec);
 }
 
 std::string Text(const char* s) { return s ? s : ""; }
@@ -48,8 +47,7 @@ std::string Text(const char* s) { return s ? s : ""; }
 
 PluginLibrary::~PluginLibrary() = default;
 
-absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
-    const std::string& path) {
+absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(const std::string& path) {
   std::error_code exists_error;
   if (!std::filesystem::exists(path, exists_error)) {
     return LoadError(path, "no such file (build the plugin, or fix the path)");
@@ -75,18 +73,16 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
   uint32_t version = lib.get<uint32_t()>(kVersionSymbol)();
   uint32_t major = version >> 16, minor = version & 0xffff;
   if (major != RISKD_DETECTOR_API_MAJOR) {
-    return LoadError(path, absl::StrFormat(
-                               "built for detector API %d.%d, but this riskd speaks "
-                               "%d.%d (the major version must match)",
-                               major, minor, RISKD_DETECTOR_API_MAJOR,
-                               RISKD_DETECTOR_API_MINOR));
+    return LoadError(
+        path, absl::StrFormat("built for detector API %d.%d, but this riskd speaks "
+                              "%d.%d (the major version must match)",
+                              major, minor, RISKD_DETECTOR_API_MAJOR, RISKD_DETECTOR_API_MINOR));
   }
   if (minor > RISKD_DETECTOR_API_MINOR) {
-    return LoadError(path, absl::StrFormat(
-                               "built for detector API %d.%d, newer than this "
-                               "riskd's %d.%d (upgrade riskd or rebuild the plugin)",
-                               major, minor, RISKD_DETECTOR_API_MAJOR,
-                               RISKD_DETECTOR_API_MINOR));
+    return LoadError(
+        path, absl::StrFormat("built for detector API %d.%d, newer than this "
+                              "riskd's %d.%d (upgrade riskd or rebuild the plugin)",
+                              major, minor, RISKD_DETECTOR_API_MAJOR, RISKD_DETECTOR_API_MINOR));
   }
 
   // Every required symbol, resolved through one table.
@@ -118,8 +114,8 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
   // Names appear in responses, logs and metrics: keep them to [a-z0-9_-]+.
   for (const char* c = raw->name; *c; ++c) {
     if (!absl::ascii_islower(*c) && !absl::ascii_isdigit(*c) && *c != '_' && *c != '-') {
-      return LoadError(path, absl::StrCat("plugin name \"", raw->name,
-                                          "\" must match [a-z0-9_-]+"));
+      return LoadError(path,
+                       absl::StrCat("plugin name \"", raw->name, "\" must match [a-z0-9_-]+"));
     }
   }
   PluginDescription& d = plugin->description_;
@@ -128,15 +124,13 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
   d.description = Text(raw->description);
   for (size_t i = 0; i < raw->setting_count; ++i) {
     const riskd_setting_spec& s = raw->settings[i];
-    if (s.key == nullptr || s.type < RISKD_SETTING_STRING ||
-        s.type > RISKD_SETTING_STRING_LIST) {
+    if (s.key == nullptr || s.type < RISKD_SETTING_STRING || s.type > RISKD_SETTING_STRING_LIST) {
       return LoadError(path, absl::StrCat("setting #", i, " of the schema is invalid"));
     }
-    d.settings.push_back({s.key, static_cast<riskd_setting_type>(s.type),
-                          s.required != 0,
-                          s.default_value ? std::optional<std::string>(s.default_value)
-                                          : std::nullopt,
-                          Text(s.description)});
+    d.settings.push_back(
+        {s.key, static_cast<riskd_setting_type>(s.type), s.required != 0,
+         s.default_value ? std::optional<std::string>(s.default_value) : std::nullopt,
+         Text(s.description)});
   }
   for (size_t i = 0; i < raw->signal_count; ++i) {
     d.signals.push_back(Text(raw->signals[i]));
@@ -144,8 +138,7 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(
   return plugin;
 }
 
-absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibraryCache::Get(
-    const std::string& path) {
+absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibraryCache::Get(const std::string& path) {
   absl::MutexLock lock(&mu_);
   std::string stamp = FileStamp(path);
   Entry& entry = entries_[path];
@@ -159,8 +152,8 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibraryCache::Get(
     std::filesystem::create_directories(scratch_dir_, ec);
     load_path = absl::StrCat(scratch_dir_, "/", ::getpid(), "-", ++copies_, "-",
                              std::filesystem::path(path).filename().string());
-    std::filesystem::copy_file(path, load_path,
-                               std::filesystem::copy_options::overwrite_existing, ec);
+    std::filesystem::copy_file(path, load_path, std::filesystem::copy_options::overwrite_existing,
+                               ec);
     if (ec) return LoadError(path, absl::StrCat("cannot copy for reload: ", ec.message()));
   }
   absl::StatusOr<std::shared_ptr<PluginLibrary>> loaded = PluginLibrary::Load(load_path);

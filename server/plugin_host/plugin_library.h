@@ -48,7 +48,7 @@ class PluginLibrary {
 
  private:
   friend class PluginLibraryCache;  // names a private copy after its source
-  struct Handle;  // hides boost::dll from the rest of the host
+  struct Handle;                    // hides boost::dll from the rest of the host
   PluginLibrary() = default;
 
   std::string path_;
@@ -66,8 +66,7 @@ class PluginLibrary {
 // detectors are gone: dlopen would otherwise hand back the old library.
 class PluginLibraryCache {
  public:
-  explicit PluginLibraryCache(std::string scratch_dir)
-      : scratch_dir_(std::move(scratch_dir)) {}
+  explicit PluginLibraryCache(std::string scratch_dir) : scratch_dir_(std::move(scratch_dir)) {}
   absl::StatusOr<std::shared_ptr<PluginLibrary>> Get(const std::string& path);
 
  private:

@@ -77,9 +77,9 @@ Options ParseArgs(int argc, char** argv) {
   Options options;
   const char* env = std::getenv("RISKD_SERVER");
   options.server = env && *env ? env : "127.0.0.1:50051";
-  const std::vector<std::string> value_flags = {
-      "--type", "--user", "--email", "--registered-at", "--ip", "--ua",
-      "--device", "--request-id", "--occurred-at"};
+  const std::vector<std::string> value_flags = {"--type",          "--user",       "--email",
+                                                "--registered-at", "--ip",         "--ua",
+                                                "--device",        "--request-id", "--occurred-at"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -139,14 +139,25 @@ riskd::v1::Event BuildEvent(const Options& options) {
 }
 
 int Fail(const grpc::Status& status) {
-  static const char* const kCodeNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* const kCodeNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   int code = status.error_code();
-  std::fprintf(stderr, "riskctl: %s: %s\n",
-               code >= 0 && code <= 16 ? kCodeNames[code] : "UNKNOWN",
+  std::fprintf(stderr, "riskctl: %s: %s\n", code >= 0 && code <= 16 ? kCodeNames[code] : "UNKNOWN",
                status.error_message().c_str());
   return 1;
 }
@@ -168,8 +179,7 @@ void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
   std::printf("reason:     %s\n", r.reason().c_str());
   std::printf("signals:%s\n", r.signals().empty() ? "    none" : "");
   for (const riskd::v1::Signal& s : r.signals()) {
-    std::printf("  %-22s %-16s %s\n", s.name().c_str(), s.detector().c_str(),
-                s.detail().c_str());
+    std::printf("  %-22s %-16s %s\n", s.name().c_str(), s.detector().c_str(), s.detail().c_str());
   }
   std::printf("detectors:\n");
   for (const riskd::v1::DetectorResult& d : r.detectors()) {
@@ -196,8 +206,9 @@ int main(int argc, char** argv) {
     grpc::Status status =
         grpc::health::v1::Health::NewStub(channel)->Check(&context, request, &response);
     if (!status.ok()) return Fail(status);
-    std::printf("%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                            response.status()).c_str());
+    std::printf(
+        "%s\n",
+        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()).c_str());
     return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
   }
 

@@ -36,8 +36,8 @@ void FillAuthenticateResponse(const NormalizedEvent& event, const Decision& deci
   }
 }
 
-void LogDecision(absl::string_view rpc, const NormalizedEvent& event,
-                 const Decision& decision, absl::Duration latency) {
+void LogDecision(absl::string_view rpc, const NormalizedEvent& event, const Decision& decision,
+                 absl::Duration latency) {
   if (!LogEnabled(LogLevel::kDebug)) return;
   std::vector<std::string> signals, errors;
   for (const DetectorOutcome& d : decision.detectors) {

@@ -13,8 +13,8 @@ void FillAuthenticateResponse(const NormalizedEvent& event, const Decision& deci
                               riskd::v1::AuthenticateResponse& response);
 
 // One structured line per decision, at debug level.
-void LogDecision(absl::string_view rpc, const NormalizedEvent& event,
-                 const Decision& decision, absl::Duration latency);
+void LogDecision(absl::string_view rpc, const NormalizedEvent& event, const Decision& decision,
+                 absl::Duration latency);
 
 }  // namespace riskd
 

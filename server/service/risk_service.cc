@@ -7,14 +7,14 @@ namespace riskd {
 namespace {
 
 grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 // Validates and decides; the shared part of Authenticate and Track.
-absl::StatusOr<std::pair<NormalizedEvent, Decision>> Run(
-    absl::string_view rpc, const EngineHolder& engines, bool has_event,
-    const riskd::v1::Event& event) {
+absl::StatusOr<std::pair<NormalizedEvent, Decision>> Run(absl::string_view rpc,
+                                                         const EngineHolder& engines,
+                                                         bool has_event,
+                                                         const riskd::v1::Event& event) {
   absl::Time start = absl::Now();
   if (!has_event) return absl::InvalidArgumentError("event: is required");
   std::shared_ptr<const DecisionEngine> engine = engines.Get();
@@ -27,9 +27,9 @@ absl::StatusOr<std::pair<NormalizedEvent, Decision>> Run(
 
 }  // namespace
 
-grpc::ServerUnaryReactor* RiskService::Authenticate(
-    grpc::CallbackServerContext* context, const riskd::v1::AuthenticateRequest* request,
-    riskd::v1::AuthenticateResponse* response) {
+grpc::ServerUnaryReactor* RiskService::Authenticate(grpc::CallbackServerContext* context,
+                                                    const riskd::v1::AuthenticateRequest* request,
+                                                    riskd::v1::AuthenticateResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto result = Run("Authenticate", engines_, request->has_event(), request->event());
   if (!result.ok()) {

@@ -20,8 +20,7 @@ struct Overrides {
 };
 
 // LoadConfig, then the overrides.
-absl::StatusOr<Config> LoadConfigWithOverrides(const std::string& path,
-                                               const Overrides& overrides);
+absl::StatusOr<Config> LoadConfigWithOverrides(const std::string& path, const Overrides& overrides);
 
 // `riskd --check-config`: loads the config and every plugin without serving.
 // Prints what it found, or the error; returns the process exit code.

@@ -140,7 +140,8 @@ TEST_F(DecisionTest, ThresholdsDecidePerEventType) {
   EXPECT_EQ(registration.verdict(), riskd::v1::VERDICT_ALLOW);
   EXPECT_EQ(registration.policy(), "thresholds.registration");
   EXPECT_EQ(Decide(scored(0.95, riskd::v1::EVENT_TYPE_REGISTRATION)).verdict(),
-            riskd::v1::VERDICT_DENY) << "deny_at is inherited from the default";
+            riskd::v1::VERDICT_DENY)
+      << "deny_at is inherited from the default";
 }
 
 TEST_F(DecisionTest, ListPoliciesMatchUsersAndEmailDomains) {

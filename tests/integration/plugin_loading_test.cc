@@ -53,16 +53,17 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
 
 TEST(PluginLoadingTest, NewerAbiMinorIsRefused) {
   Failure f = ExpectBothFail(PluginConfig("riskd-newer_minor.so"));
-  EXPECT_NE(OnlyLine(f.start_output).find("riskd-newer_minor.so: built for detector API 1.1, "
-                                          "newer than this riskd's 1.0"),
+  EXPECT_NE(OnlyLine(f.start_output)
+                .find("riskd-newer_minor.so: built for detector API 1.1, "
+                      "newer than this riskd's 1.0"),
             std::string::npos)
       << f.start_output;
 }
 
 TEST(PluginLoadingTest, MissingRequiredSymbolIsNamed) {
   Failure f = ExpectBothFail(PluginConfig("riskd-missing_evaluate.so"));
-  EXPECT_NE(OnlyLine(f.start_output).find(
-                "riskd-missing_evaluate.so: missing required symbol riskd_detector_evaluate"),
+  EXPECT_NE(OnlyLine(f.start_output)
+                .find("riskd-missing_evaluate.so: missing required symbol riskd_detector_evaluate"),
             std::string::npos)
       << f.start_output;
 }
@@ -77,14 +78,14 @@ TEST(PluginLoadingTest, NameOutsideTheAllowedCharactersIsRefused) {
 
 TEST(PluginLoadingTest, MissingFileIsNamed) {
   Failure f = ExpectBothFail(PluginConfig("riskd-nonexistent.so"));
-  EXPECT_NE(OnlyLine(f.start_output).find("riskd-nonexistent.so: no such file"),
-            std::string::npos)
+  EXPECT_NE(OnlyLine(f.start_output).find("riskd-nonexistent.so: no such file"), std::string::npos)
       << f.start_output;
 }
 
 TEST(PluginLoadingTest, SettingOfTheWrongTypeIsRefusedAtItsLine) {
-  Failure f = ExpectBothFail(PluginConfig("riskd-fixture.so", "\n      required_label: x\n"
-                                                              "      score: high"));
+  Failure f = ExpectBothFail(PluginConfig("riskd-fixture.so",
+                                          "\n      required_label: x\n"
+                                          "      score: high"));
   EXPECT_NE(OnlyLine(f.start_output)
                 .find("riskd.yaml:5: detectors[0].settings.score: expected a number, got \"high\""),
             std::string::npos)
@@ -143,8 +144,8 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
   if (plugins != std::string(RISKD_SOURCE_DIR) + "/build/plugins") {
     GTEST_SKIP() << "config/riskd.yaml names ../build/plugins; this build is elsewhere";
   }
-  RunResult check =
-      RunRiskdToCompletion({"--check-config", std::string(RISKD_SOURCE_DIR) + "/config/riskd.yaml"});
+  RunResult check = RunRiskdToCompletion(
+      {"--check-config", std::string(RISKD_SOURCE_DIR) + "/config/riskd.yaml"});
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("OK: detectors: example (example 1.0.0)"), std::string::npos)
       << check.output;

@@ -23,15 +23,18 @@ using riskd::v1::AuthenticateResponse;
 std::string Config(const std::string& watch, const std::string& policy_then,
                    const std::string& weight = "1.0") {
   return absl::StrCat(R"(
-reload: {watch_file: )", watch, R"(, interval_ms: 100}
+reload: {watch_file: )",
+                      watch, R"(, interval_ms: 100}
 detectors:
   - plugin: @TEST_PLUGINS@/riskd-fixture.so
-    weight: )", weight, R"(
+    weight: )",
+                      weight, R"(
     settings: {required_label: x, signals: [fixture_alert]}
 policies:
   - name: on-alert
     when: {signals_any: [fixture_alert]}
-    then: )", policy_then, "\n");
+    then: )",
+                      policy_then, "\n");
 }
 
 riskd::v1::Verdict VerdictOf(RiskdProcess& riskd) {
@@ -69,9 +72,9 @@ TEST(ReloadTest, ABadNewConfigKeepsTheRunningOneAndSaysWhere) {
 
   WriteConfig(dir, Config("true", "allow", /*weight=*/"1.5"));
   ASSERT_TRUE(riskd->WaitForLog("config reload failed")) << riskd->Log();
-  EXPECT_NE(riskd->Log().find(
-                "riskd.yaml:5: detectors[0].weight: must be between 0 and 1, got 1.5"),
-            std::string::npos)
+  EXPECT_NE(
+      riskd->Log().find("riskd.yaml:5: detectors[0].weight: must be between 0 and 1, got 1.5"),
+      std::string::npos)
       << riskd->Log();
   EXPECT_EQ(VerdictOf(*riskd), riskd::v1::VERDICT_DENY) << "still the previous config";
 

@@ -14,8 +14,8 @@ struct Output {
 };
 
 Output RunRiskctl(int port, const std::string& args) {
-  std::string command = std::string(RISKCTL_BINARY) + " --server 127.0.0.1:" +
-                        std::to_string(port) + " " + args + " 2>&1";
+  std::string command = std::string(RISKCTL_BINARY) +
+                        " --server 127.0.0.1:" + std::to_string(port) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string text;
   char buffer[4096];

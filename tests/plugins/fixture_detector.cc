@@ -23,13 +23,30 @@ class FixtureDetector {
         .description = "Test detector driven by its settings and event properties.",
         .settings =
             {
-                {.key = "score", .type = RISKD_SETTING_DOUBLE, .default_value = "0"},
-                {.key = "signals", .type = RISKD_SETTING_STRING_LIST, .default_value = ""},
-                {.key = "sleep_ms", .type = RISKD_SETTING_INT, .default_value = "0"},
-                {.key = "throw_message", .type = RISKD_SETTING_STRING, .default_value = ""},
-                {.key = "positive", .type = RISKD_SETTING_INT, .default_value = "1",
+                {.key = "score",
+                 .type = RISKD_SETTING_DOUBLE,
+                 .default_value = "0",
+                 .description = "Score of every event (property fixture_score overrides)."},
+                {.key = "signals",
+                 .type = RISKD_SETTING_STRING_LIST,
+                 .default_value = "",
+                 .description = "Signals raised on every event."},
+                {.key = "sleep_ms",
+                 .type = RISKD_SETTING_INT,
+                 .default_value = "0",
+                 .description = "Delay before answering, for timeout tests."},
+                {.key = "throw_message",
+                 .type = RISKD_SETTING_STRING,
+                 .default_value = "",
+                 .description = "When set, Evaluate throws this."},
+                {.key = "positive",
+                 .type = RISKD_SETTING_INT,
+                 .default_value = "1",
                  .description = "Must be > 0: exercises plugin-side validation."},
-                {.key = "required_label", .type = RISKD_SETTING_STRING, .required = true,
+                {.key = "required_label",
+                 .type = RISKD_SETTING_STRING,
+                 .required = true,
+                 .default_value = std::nullopt,
                  .description = "Any text; exercises required settings."},
             },
         .signals = {"fixture_alert", "fixture_other"},
@@ -42,8 +59,8 @@ class FixtureDetector {
         sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
         throw_message_(settings.GetString("throw_message")) {
     if (settings.GetInt("positive") <= 0) {
-      throw riskd::SettingError("positive", "must be greater than 0, got " +
-                                                settings.GetString("positive"));
+      throw riskd::SettingError("positive",
+                                "must be greater than 0, got " + settings.GetString("positive"));
     }
   }
 

@@ -64,8 +64,7 @@ std::string MakeTempDir() {
   return pattern;
 }
 
-std::string WriteConfig(const std::string& dir, const std::string& yaml,
-                        const std::string& name) {
+std::string WriteConfig(const std::string& dir, const std::string& yaml, const std::string& name) {
   std::string path = dir + "/" + name;
   // Write to a temp name and rename, so a watching riskd never reads half a file.
   std::string temp = path + ".tmp";
@@ -78,8 +77,7 @@ std::string WriteConfig(const std::string& dir, const std::string& yaml,
   return path;
 }
 
-RunResult RunRiskdToCompletion(const std::vector<std::string>& args,
-                               std::chrono::seconds timeout) {
+RunResult RunRiskdToCompletion(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   std::string log = MakeTempDir() + "/output.log";
   pid_t pid = Spawn(args, log);
   RunResult result;
@@ -94,8 +92,8 @@ std::unique_ptr<RiskdProcess> RiskdProcess::Start(const std::string& config_path
   std::unique_ptr<RiskdProcess> riskd(new RiskdProcess());
   std::string dir = MakeTempDir();
   riskd->log_path_ = dir + "/riskd.log";
-  std::vector<std::string> args = {"--config", config_path, "--listen", "127.0.0.1:0",
-                                   "--data-dir", dir + "/data"};
+  std::vector<std::string> args = {"--config",    config_path,  "--listen",
+                                   "127.0.0.1:0", "--data-dir", dir + "/data"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   riskd->pid_ = Spawn(args, riskd->log_path_);
 

@@ -61,9 +61,7 @@ class Event {
   std::string_view email() const { return View(raw_.email); }
   std::string_view email_domain() const { return View(raw_.email_domain); }
   std::string_view ip() const { return View(raw_.ip); }
-  riskd_ip_family ip_family() const {
-    return static_cast<riskd_ip_family>(raw_.ip_family);
-  }
+  riskd_ip_family ip_family() const { return static_cast<riskd_ip_family>(raw_.ip_family); }
   const uint8_t* ip_bytes() const { return raw_.ip_bytes; }
   std::string_view user_agent() const { return View(raw_.user_agent); }
   std::string_view device_id() const { return View(raw_.device_id); }
@@ -78,8 +76,7 @@ class Event {
   const riskd_event& raw() const { return raw_; }
 
  private:
-  static std::optional<std::string_view> Find(const riskd_key_value* items,
-                                              size_t count,
+  static std::optional<std::string_view> Find(const riskd_key_value* items, size_t count,
                                               std::string_view key) {
     for (size_t i = 0; i < count; ++i) {
       if (View(items[i].key) == key) return View(items[i].value);
@@ -130,12 +127,8 @@ class Settings {
 
   bool Has(const std::string& key) const { return values_.count(key) > 0; }
   std::string GetString(const std::string& key) const { return One(key); }
-  int64_t GetInt(const std::string& key) const {
-    return std::stoll(One(key));
-  }
-  double GetDouble(const std::string& key) const {
-    return std::stod(One(key));
-  }
+  int64_t GetInt(const std::string& key) const { return std::stoll(One(key)); }
+  double GetDouble(const std::string& key) const { return std::stod(One(key)); }
   bool GetBool(const std::string& key) const { return One(key) == "true"; }
   std::vector<std::string> GetStringList(const std::string& key) const {
     auto it = values_.find(key);
@@ -217,8 +210,7 @@ const riskd_plugin_description* DescribeFor() {
 }
 
 template <typename D>
-riskd_detector* CreateFor(const riskd_setting* settings, size_t count,
-                          riskd_error* error) {
+riskd_detector* CreateFor(const riskd_setting* settings, size_t count, riskd_error* error) {
   try {
     return reinterpret_cast<riskd_detector*>(new D(Settings(settings, count)));
   } catch (const SettingError& e) {
@@ -260,28 +252,24 @@ void DestroyFor(riskd_detector* detector) {
 }  // namespace riskd
 
 // Exports the C ABI for detector class `DetectorClass`. Use once per library.
-#define RISKD_DETECTOR_PLUGIN(DetectorClass)                                 \
-  extern "C" {                                                               \
-  RISKD_EXPORT uint32_t riskd_plugin_api_version(void) {                     \
-    return RISKD_DETECTOR_API_VERSION;                                       \
-  }                                                                          \
-  RISKD_EXPORT const riskd_plugin_description* riskd_plugin_describe(void) { \
-    return ::riskd::internal::DescribeFor<DetectorClass>();                  \
-  }                                                                          \
-  RISKD_EXPORT riskd_detector* riskd_detector_create(                        \
-      const riskd_setting* settings, size_t count, riskd_error* error) {     \
-    return ::riskd::internal::CreateFor<DetectorClass>(settings, count,      \
-                                                       error);               \
-  }                                                                          \
-  RISKD_EXPORT int32_t riskd_detector_evaluate(                              \
-      const riskd_detector* detector, const riskd_event* event,              \
-      const riskd_result_sink* sink) {                                       \
-    return ::riskd::internal::EvaluateFor<DetectorClass>(detector, event,    \
-                                                         sink);              \
-  }                                                                          \
-  RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector) {       \
-    ::riskd::internal::DestroyFor<DetectorClass>(detector);                  \
-  }                                                                          \
+#define RISKD_DETECTOR_PLUGIN(DetectorClass)                                                      \
+  extern "C" {                                                                                    \
+  RISKD_EXPORT uint32_t riskd_plugin_api_version(void) { return RISKD_DETECTOR_API_VERSION; }     \
+  RISKD_EXPORT const riskd_plugin_description* riskd_plugin_describe(void) {                      \
+    return ::riskd::internal::DescribeFor<DetectorClass>();                                       \
+  }                                                                                               \
+  RISKD_EXPORT riskd_detector* riskd_detector_create(const riskd_setting* settings, size_t count, \
+                                                     riskd_error* error) {                        \
+    return ::riskd::internal::CreateFor<DetectorClass>(settings, count, error);                   \
+  }                                                                                               \
+  RISKD_EXPORT int32_t riskd_detector_evaluate(const riskd_detector* detector,                    \
+                                               const riskd_event* event,                          \
+                                               const riskd_result_sink* sink) {                   \
+    return ::riskd::internal::EvaluateFor<DetectorClass>(detector, event, sink);                  \
+  }                                                                                               \
+  RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector) {                            \
+    ::riskd::internal::DestroyFor<DetectorClass>(detector);                                       \
+  }                                                                                               \
   }
 
 #endif  // RISKD_DETECTOR_H_

@@ -100,8 +100,8 @@ typedef enum riskd_ip_family {
  * with a domain, header names are lower-case, timestamps are sane.
  */
 typedef struct riskd_event {
-  uint32_t struct_size; /* sizeof(riskd_event) as the host knows it */
-  int32_t type;         /* riskd_event_type */
+  uint32_t struct_size;     /* sizeof(riskd_event) as the host knows it */
+  int32_t type;             /* riskd_event_type */
   int64_t occurred_at_ms;   /* unix milliseconds */
   int64_t registered_at_ms; /* unix milliseconds; 0 when unknown */
   riskd_string request_id;
@@ -112,7 +112,7 @@ typedef struct riskd_event {
   int32_t ip_family;         /* riskd_ip_family */
   uint8_t ip_bytes[16];      /* network order; the first 4 bytes for IPv4 */
   riskd_string user_agent;
-  riskd_string device_id; /* sent by the app or derived by the host */
+  riskd_string device_id;         /* sent by the app or derived by the host */
   const riskd_key_value* headers; /* names lower-case */
   size_t header_count;
   const riskd_key_value* properties;
@@ -177,8 +177,7 @@ typedef struct riskd_result_sink {
   /* The detector's score in [0, 1]. The last call wins; 0 when never called. */
   void (*set_score)(void* host_context, double score);
   /* A named signal and a human-readable detail (detail may be empty). */
-  void (*add_signal)(void* host_context, riskd_string name,
-                     riskd_string detail);
+  void (*add_signal)(void* host_context, riskd_string name, riskd_string detail);
   /* Why evaluation failed; the result is discarded. */
   void (*set_error)(void* host_context, riskd_string message);
 } riskd_result_sink;
@@ -197,8 +196,8 @@ RISKD_EXPORT const riskd_plugin_description* riskd_plugin_describe(void);
 /* Required. Creates an instance from validated settings. Returns NULL and fills
  * *error when the settings are unusable (the host has already checked types
  * and required keys). */
-RISKD_EXPORT riskd_detector* riskd_detector_create(
-    const riskd_setting* settings, size_t setting_count, riskd_error* error);
+RISKD_EXPORT riskd_detector* riskd_detector_create(const riskd_setting* settings,
+                                                   size_t setting_count, riskd_error* error);
 
 /* Required. Scores one event. Returns 0 on success; non-zero (with a message
  * through sink->set_error) when it could not evaluate. Called concurrently. */
@@ -212,10 +211,8 @@ RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector);
 /* The symbol types, for hosts that resolve them at run time. */
 typedef uint32_t (*riskd_plugin_api_version_fn)(void);
 typedef const riskd_plugin_description* (*riskd_plugin_describe_fn)(void);
-typedef riskd_detector* (*riskd_detector_create_fn)(const riskd_setting*,
-                                                    size_t, riskd_error*);
-typedef int32_t (*riskd_detector_evaluate_fn)(const riskd_detector*,
-                                              const riskd_event*,
+typedef riskd_detector* (*riskd_detector_create_fn)(const riskd_setting*, size_t, riskd_error*);
+typedef int32_t (*riskd_detector_evaluate_fn)(const riskd_detector*, const riskd_event*,
                                               const riskd_result_sink*);
 typedef void (*riskd_detector_destroy_fn)(riskd_detector*);
 

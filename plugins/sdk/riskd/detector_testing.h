@@ -54,9 +54,8 @@ class EventBuilder {
     raw_.user_id = Borrow(user_id_);
     raw_.email = Borrow(email_);
     auto at = email_.find('@');
-    raw_.email_domain = Borrow(at == std::string::npos
-                                   ? std::string_view()
-                                   : std::string_view(email_).substr(at + 1));
+    raw_.email_domain = Borrow(at == std::string::npos ? std::string_view()
+                                                       : std::string_view(email_).substr(at + 1));
     raw_.ip = Borrow(ip_);
     raw_.user_agent = Borrow(user_agent_);
     raw_.device_id = Borrow(device_id_);
@@ -90,17 +89,14 @@ class EventBuilder {
 class CapturedResult {
  public:
   CapturedResult()
-      : sink_{this, &CapturedResult::OnScore, &CapturedResult::OnSignal,
-              &CapturedResult::OnError},
+      : sink_{this, &CapturedResult::OnScore, &CapturedResult::OnSignal, &CapturedResult::OnError},
         result_(sink_) {}
   CapturedResult(const CapturedResult&) = delete;
   CapturedResult& operator=(const CapturedResult&) = delete;
 
   Result& result() { return result_; }
   double score() const { return score_; }
-  const std::vector<std::pair<std::string, std::string>>& signals() const {
-    return signals_;
-  }
+  const std::vector<std::pair<std::string, std::string>>& signals() const { return signals_; }
   bool HasSignal(const std::string& name) const {
     return std::any_of(signals_.begin(), signals_.end(),
                        [&](const auto& s) { return s.first == name; });
@@ -111,8 +107,7 @@ class CapturedResult {
     static_cast<CapturedResult*>(self)->score_ = score;
   }
   static void OnSignal(void* self, riskd_string name, riskd_string detail) {
-    static_cast<CapturedResult*>(self)->signals_.emplace_back(View(name),
-                                                              View(detail));
+    static_cast<CapturedResult*>(self)->signals_.emplace_back(View(name), View(detail));
   }
   static void OnError(void*, riskd_string) {}
 
@@ -124,24 +119,21 @@ class CapturedResult {
 
 // Settings as the host would pass them: defaults from Describe() applied,
 // then `overrides` (string lists as "a,b,c").
-inline Settings MakeSettings(
-    const Description& description,
-    const std::map<std::string, std::string>& overrides = {}) {
+inline Settings MakeSettings(const Description& description,
+                             const std::map<std::string, std::string>& overrides = {}) {
   std::vector<std::vector<std::string>> texts;  // one list per setting
   std::vector<const SettingSpec*> specs;
   for (const SettingSpec& spec : description.settings) {
     auto it = overrides.find(spec.key);
-    std::optional<std::string> text = it != overrides.end()
-                                          ? std::optional(it->second)
-                                          : spec.default_value;
+    std::optional<std::string> text =
+        it != overrides.end() ? std::optional(it->second) : spec.default_value;
     if (!text) continue;
     std::vector<std::string> parts;
     if (spec.type != RISKD_SETTING_STRING_LIST) {
       parts.push_back(*text);
     } else if (!text->empty()) {
       size_t start = 0;
-      for (size_t comma; (comma = text->find(',', start)) != std::string::npos;
-           start = comma + 1) {
+      for (size_t comma; (comma = text->find(',', start)) != std::string::npos; start = comma + 1) {
         parts.push_back(text->substr(start, comma - start));
       }
       parts.push_back(text->substr(start));
