@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "server/common/ip_address.h"
+#include "server/common/ip_address_testing.h"
 #include "server/config/config.h"
 #include "server/decision/decision.h"
 #include "server/event/normalized_event.h"
@@ -58,17 +59,8 @@ PolicyConfig Policy(std::string name, riskd::v1::Verdict then) {
   return p;
 }
 
-CidrRange Cidr(absl::string_view text) {
-  absl::StatusOr<CidrRange> range = CidrRange::Parse(text);
-  EXPECT_TRUE(range.ok()) << range.status();
-  return range.ok() ? *range : CidrRange{};
-}
-
-IpAddress Ip(absl::string_view text) {
-  absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
-  EXPECT_TRUE(ip.ok()) << ip.status();
-  return ip.ok() ? *ip : IpAddress{};
-}
+using ::riskd::testing::Cidr;
+using ::riskd::testing::Ip;
 
 // A config with only default thresholds (challenge 0.6, deny 0.9).
 Config BaseConfig() { return Config{}; }

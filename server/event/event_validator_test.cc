@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
+#include "server/common/ip_address_testing.h"
 
 namespace riskd {
 namespace {
@@ -36,17 +37,8 @@ void SetOccurredAt(Event& event, absl::Time at) {
   event.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(at));
 }
 
-CidrRange Cidr(absl::string_view text) {
-  absl::StatusOr<CidrRange> range = CidrRange::Parse(text);
-  EXPECT_TRUE(range.ok()) << range.status();
-  return range.ok() ? *range : CidrRange{};
-}
-
-IpAddress Ip(absl::string_view text) {
-  absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
-  EXPECT_TRUE(ip.ok()) << ip.status();
-  return ip.ok() ? *ip : IpAddress{};
-}
+using ::riskd::testing::Cidr;
+using ::riskd::testing::Ip;
 
 absl::StatusOr<NormalizedEvent> Validate(const Event& event) {
   return EventValidator(ValidationOptions{}).Validate(event, kNow);

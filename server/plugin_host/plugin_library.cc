@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "boost/dll/shared_library.hpp"
+#include "server/common/file_stamp.h"
 
 namespace riskd {
 
@@ -32,13 +33,6 @@ std::string DlopenReason(const std::string& what) {
 
 absl::Status LoadError(const std::string& path, absl::string_view reason) {
   return absl::FailedPreconditionError(absl::StrCat(path, ": ", reason));
-}
-
-std::string FileStamp(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "";
-  return absl::StrFormat("%d:%d:%d.%09d", st.st_ino, st.st_size, st.st_mtim.tv_sec,
-                         st.st_mtim.tv_nsec);
 }
 
 std::string Text(const char* s) { return s ? s : ""; }

@@ -15,6 +15,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
+#include "server/common/file_stamp.h"
 #include "server/common/status_macros.h"
 #include "server/service/engine_holder.h"
 #include "server/service/risk_service.h"
@@ -23,14 +24,6 @@ namespace riskd {
 namespace {
 
 constexpr char kServiceName[] = "riskd.v1.RiskService";
-
-// Identifies a file's content cheaply: a changed stamp means a changed file.
-std::string FileStamp(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "missing";
-  return absl::StrFormat("%d:%d:%d.%09d", st.st_ino, st.st_size, st.st_mtim.tv_sec,
-                         st.st_mtim.tv_nsec);
-}
 
 // The config file and every plugin it loads: a change to any means reload.
 std::string WatchedStamp(const Config& config) {
@@ -133,7 +126,7 @@ class Runner {
       LogError("config reload failed; still serving with the previous config",
                {{"error", std::string(engine.status().message())}});
       // Do not retry the same broken files every interval.
-      watched_stamp_ = CurrentStamp();
+      watched_stamp_ = WatchedStamp(holder_->Get()->config());
       return;
     }
     const Config& config = (*engine)->config();
@@ -149,13 +142,6 @@ class Runner {
                                 {"policies", absl::StrCat(config.policies.size())}});
   }
 
-  std::string CurrentStamp() {
-    // Watch the files of the running config plus the config file itself,
-    // whose detectors list may have changed.
-    std::string stamp = WatchedStamp(holder_->Get()->config());
-    return stamp;
-  }
-
   void WatchFiles() {
     for (;;) {
       absl::Duration interval = holder_->Get()->config().watch_interval;
@@ -164,7 +150,8 @@ class Runner {
       bool changed;
       {
         absl::MutexLock lock(&reload_mu_);
-        changed = CurrentStamp() != watched_stamp_;
+        // The running config names the files to watch, its own file included.
+        changed = WatchedStamp(holder_->Get()->config()) != watched_stamp_;
       }
       if (changed) {
         LogInfo("a watched file changed: reloading the config");
