@@ -1,0 +1,170 @@
+#include "server/state/rocksdb/rocksdb_store.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "rocksdb/compaction_filter.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "server/state/rocksdb/value_envelope.h"
+#include "server/state/state_keys.h"
+
+namespace riskd {
+namespace {
+
+int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+// Drops expired entries when RocksDB compacts, so that TTL'd counters do not
+// fill the disk.
+class ExpiryFilter final : public rocksdb::CompactionFilter {
+ public:
+  bool Filter(int, const rocksdb::Slice&, const rocksdb::Slice& value, std::string*,
+              bool*) const override {
+    return !UnwrapValue(absl::string_view(value.data(), value.size()), NowMs()).has_value();
+  }
+  const char* Name() const override { return "riskd.ExpiryFilter"; }
+};
+
+absl::Status Unavailable(const rocksdb::Status& s, absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat("rocksdb ", what, ": ", s.ToString()));
+}
+
+std::optional<std::string> Unwrapped(const std::string& stored, int64_t now_ms) {
+  std::optional<absl::string_view> value = UnwrapValue(stored, now_ms);
+  return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+
+}  // namespace
+
+RocksDbStore::RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db)
+    : options_(std::move(options)), db_(std::move(db)) {}
+
+RocksDbStore::~RocksDbStore() = default;
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOptions& options) {
+  static ExpiryFilter* const kExpiryFilter = new ExpiryFilter();
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.compaction_filter = kExpiryFilter;
+  db_options.IncreaseParallelism(2);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, &db);
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open the state store in ", options.path, ": ", s.ToString()));
+  }
+  return std::unique_ptr<RocksDbStore>(
+      new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db)));
+}
+
+size_t RocksDbStore::StripeOf(const Transaction& t) const {
+  const std::string& key =
+      t.guard_key ? *t.guard_key : (t.mutations.empty() ? "" : t.mutations[0].key);
+  return absl::HashOf(HashTagOf(key)) % kStripes;
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
+    absl::Span<const std::string> keys) {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<std::string> stored(keys.size());
+  std::vector<rocksdb::Status> statuses =
+      db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
+  int64_t now = NowMs();
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return Unavailable(statuses[i], "read");
+    out[i] = Unwrapped(stored[i], now);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> transactions) {
+  // Lock every stripe the batch touches, in order (no deadlock), so that all
+  // guards are checked and all writes made as one atomic step.
+  std::vector<size_t> stripes;
+  for (const Transaction& t : transactions) stripes.push_back(StripeOf(t));
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  for (size_t s : stripes) stripes_[s].Lock();
+  auto unlock = [&] {
+    for (auto s = stripes.rbegin(); s != stripes.rend(); ++s) stripes_[*s].Unlock();
+  };
+
+  int64_t now = NowMs();
+  // Writes earlier in this batch, which later guards must see.
+  absl::flat_hash_map<std::string, std::optional<std::string>> pending;
+  rocksdb::WriteBatch batch;
+  std::vector<bool> applied;
+  for (const Transaction& t : transactions) {
+    if (t.guard_key) {
+      std::optional<std::string> current;
+      if (auto it = pending.find(*t.guard_key); it != pending.end()) {
+        current = it->second;
+      } else {
+        std::string stored;
+        rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), *t.guard_key, &stored);
+        if (!s.ok() && !s.IsNotFound()) {
+          unlock();
+          return Unavailable(s, "read");
+        }
+        if (s.ok()) current = Unwrapped(stored, now);
+      }
+      if (current != t.guard_value) {
+        applied.push_back(false);
+        continue;
+      }
+    }
+    for (const Mutation& m : t.mutations) {
+      if (m.value) {
+        int64_t expires = m.ttl > absl::ZeroDuration() ? now + absl::ToInt64Milliseconds(m.ttl) : 0;
+        batch.Put(m.key, WrapValue(*m.value, expires));
+      } else {
+        batch.Delete(m.key);
+      }
+      pending[m.key] = m.value;
+    }
+    applied.push_back(true);
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  rocksdb::Status s = batch.Count() ? db_->Write(write_options, &batch) : rocksdb::Status::OK();
+  unlock();
+  if (!s.ok()) return Unavailable(s, "write");
+  return applied;
+}
+
+absl::StatusOr<StateStore::ScanPage> RocksDbStore::Scan(absl::string_view prefix,
+                                                        absl::string_view cursor, size_t limit) {
+  // The cursor is the last key returned: key order makes the scan stable
+  // whatever is written meanwhile.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::string start = cursor.empty() ? std::string(prefix) : std::string(cursor);
+  it->Seek(start);
+  if (!cursor.empty() && it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
+  ScanPage page;
+  int64_t now = NowMs();
+  for (; it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Next()) {
+    if (page.items.size() == limit) {
+      page.next_cursor = page.items.back().first;
+      break;
+    }
+    std::optional<std::string> value = Unwrapped(it->value().ToString(), now);
+    if (value) page.items.emplace_back(it->key().ToString(), *std::move(value));
+  }
+  if (!it->status().ok()) return Unavailable(it->status(), "scan");
+  return page;
+}
+
+}  // namespace riskd
