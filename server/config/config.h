@@ -13,6 +13,7 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
 #include "server/common/logging.h"
+#include "server/state/user_model_options.h"
 #include "yaml-cpp/yaml.h"
 
 namespace riskd {
@@ -58,6 +59,23 @@ struct PolicyConfig {
   std::string key_path;
 };
 
+// Where and how riskd keeps its memory. The engine and its connection are
+// read at start-up only; the rest is reloadable.
+struct StateConfig {
+  enum class Engine { kRocksDb, kRedisCluster };
+  Engine engine = Engine::kRocksDb;
+  bool sync_writes = false;  // rocksdb: fsync every commit
+  std::vector<std::string> redis_nodes;  // seed nodes, "host:port"
+  absl::Duration redis_connect_timeout = absl::Milliseconds(200);
+  absl::Duration redis_command_timeout = absl::Milliseconds(500);
+  // When the store cannot be read or written: open decides without history,
+  // closed answers challenge. Either way the response says so.
+  FailMode on_unavailable = FailMode::kOpen;
+  // How long a decision is kept to answer a retry of its request id.
+  absl::Duration response_ttl = absl::Hours(24);
+  UserModelOptions user_model;
+};
+
 struct Config {
   std::string path;  // the file it was loaded from
   std::string listen = "127.0.0.1:50051";
@@ -71,6 +89,7 @@ struct Config {
   std::vector<CidrRange> trusted_proxies;
   std::vector<DetectorConfig> detectors;
   std::vector<PolicyConfig> policies;
+  StateConfig state;
   bool watch_file = true;  // reload when the file changes
   absl::Duration watch_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);

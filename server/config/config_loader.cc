@@ -74,6 +74,7 @@ class ConfigParser {
       RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(root["shutdown_grace_ms"], "shutdown_grace_ms"));
       config.shutdown_grace = absl::Milliseconds(ms);
     }
+    if (root["state"]) RISKD_RETURN_IF_ERROR(ParseState(root["state"], config.state));
     if (root["detectors"]) {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
@@ -173,6 +174,81 @@ class ConfigParser {
       if (ms < 50)
         return yaml_.Error(node["interval_ms"], "reload.interval_ms", "must be at least 50");
       config.watch_interval = absl::Milliseconds(ms);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<absl::Duration> Millis(const YAML::Node& node, const std::string& path) {
+    RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(node, path));
+    if (ms <= 0) return yaml_.Error(node, path, "must be greater than 0");
+    return absl::Milliseconds(ms);
+  }
+
+  absl::StatusOr<int> Positive(const YAML::Node& node, const std::string& path) {
+    RISKD_ASSIGN_OR_RETURN(int64_t n, yaml_.Int(node, path));
+    if (n <= 0 || n > 1000) return yaml_.Error(node, path, "must be between 1 and 1000");
+    return static_cast<int>(n);
+  }
+
+  absl::Status ParseState(const YAML::Node& node, StateConfig& state) {
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
+        node, "state",
+        {"engine", "rocksdb", "redis_cluster", "on_unavailable", "response_ttl_hours",
+         "risk_half_life_hours", "max_devices_per_user", "lost_password_failures"}));
+    if (node["engine"]) {
+      RISKD_ASSIGN_OR_RETURN(std::string engine,
+                             OneOf(node["engine"], "state.engine", {"rocksdb", "redis_cluster"}));
+      state.engine = engine == "redis_cluster" ? StateConfig::Engine::kRedisCluster
+                                               : StateConfig::Engine::kRocksDb;
+    }
+    if (const YAML::Node r = node["rocksdb"]) {
+      RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(r, "state.rocksdb", {"sync_writes"}));
+      if (r["sync_writes"]) {
+        RISKD_ASSIGN_OR_RETURN(state.sync_writes,
+                               yaml_.Bool(r["sync_writes"], "state.rocksdb.sync_writes"));
+      }
+    }
+    if (const YAML::Node r = node["redis_cluster"]) {
+      RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(r, "state.redis_cluster",
+                                            {"nodes", "connect_timeout_ms", "command_timeout_ms"}));
+      if (r["nodes"]) {
+        RISKD_ASSIGN_OR_RETURN(state.redis_nodes,
+                               yaml_.StringList(r["nodes"], "state.redis_cluster.nodes"));
+      }
+      if (r["connect_timeout_ms"]) {
+        RISKD_ASSIGN_OR_RETURN(state.redis_connect_timeout,
+                               Millis(r["connect_timeout_ms"], "state.redis_cluster.connect_timeout_ms"));
+      }
+      if (r["command_timeout_ms"]) {
+        RISKD_ASSIGN_OR_RETURN(state.redis_command_timeout,
+                               Millis(r["command_timeout_ms"], "state.redis_cluster.command_timeout_ms"));
+      }
+    }
+    if (state.engine == StateConfig::Engine::kRedisCluster && state.redis_nodes.empty()) {
+      return yaml_.Error(node, "state.redis_cluster.nodes",
+                         "the redis_cluster engine needs at least one seed node (host:port)");
+    }
+    if (node["on_unavailable"]) {
+      RISKD_ASSIGN_OR_RETURN(state.on_unavailable,
+                             ParseFailMode(node["on_unavailable"], "state.on_unavailable"));
+    }
+    if (node["response_ttl_hours"]) {
+      RISKD_ASSIGN_OR_RETURN(double h, yaml_.DoubleIn(node["response_ttl_hours"],
+                                                      "state.response_ttl_hours", 0.001, 24 * 365));
+      state.response_ttl = absl::Seconds(h * 3600);
+    }
+    if (node["risk_half_life_hours"]) {
+      RISKD_ASSIGN_OR_RETURN(double h, yaml_.DoubleIn(node["risk_half_life_hours"],
+                                                      "state.risk_half_life_hours", 0.001, 24 * 3650));
+      state.user_model.risk_half_life = absl::Seconds(h * 3600);
+    }
+    if (node["max_devices_per_user"]) {
+      RISKD_ASSIGN_OR_RETURN(state.user_model.max_devices,
+                             Positive(node["max_devices_per_user"], "state.max_devices_per_user"));
+    }
+    if (node["lost_password_failures"]) {
+      RISKD_ASSIGN_OR_RETURN(state.user_model.lost_password_failures,
+                             Positive(node["lost_password_failures"], "state.lost_password_failures"));
     }
     return absl::OkStatus();
   }

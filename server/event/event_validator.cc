@@ -149,7 +149,8 @@ absl::StatusOr<NormalizedEvent> EventValidator::Validate(const riskd::v1::Event&
   if (absl::Status s = CheckLength("request_id", event.request_id(), kMaxIdBytes); !s.ok()) {
     return s;
   }
-  out.request_id = event.request_id().empty() ? GenerateRequestId() : event.request_id();
+  out.request_id_generated = event.request_id().empty();
+  out.request_id = out.request_id_generated ? GenerateRequestId() : event.request_id();
 
   absl::StatusOr<absl::Time> occurred_at = OccurredAt(event, now);
   if (!occurred_at.ok()) return occurred_at.status();

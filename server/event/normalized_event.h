@@ -16,6 +16,7 @@ namespace riskd {
 struct NormalizedEvent {
   riskd::v1::EventType type = riskd::v1::EVENT_TYPE_UNSPECIFIED;
   std::string request_id;  // sent, or generated
+  bool request_id_generated = false;  // a generated id cannot be retried
   absl::Time occurred_at;
   std::optional<absl::Time> registered_at;
   std::string user_id;

@@ -1,16 +1,21 @@
-// riskd.v1.RiskService on gRPC's callback API. Evaluation is pure CPU work
-// (no I/O on the hot path), so handlers finish inline without blocking.
+// riskd.v1.RiskService on gRPC's callback API. With the embedded store a
+// call is pure CPU work plus a local write, done inline; with a store that
+// may wait on the network, the call runs on an I/O pool and its reactor
+// finishes from there, so gRPC's threads never block.
 #ifndef RISKD_SERVER_SERVICE_RISK_SERVICE_H_
 #define RISKD_SERVER_SERVICE_RISK_SERVICE_H_
 
+#include <memory>
+
 #include "riskd/v1/riskd.grpc.pb.h"
-#include "server/service/engine_holder.h"
+#include "server/common/thread_pool.h"
+#include "server/service/decision_flow.h"
 
 namespace riskd {
 
 class RiskService final : public riskd::v1::RiskService::CallbackService {
  public:
-  explicit RiskService(const EngineHolder& engines) : engines_(engines) {}
+  RiskService(const EngineHolder& engines, StateStore& store);
 
   grpc::ServerUnaryReactor* Authenticate(grpc::CallbackServerContext* context,
                                          const riskd::v1::AuthenticateRequest* request,
@@ -18,9 +23,22 @@ class RiskService final : public riskd::v1::RiskService::CallbackService {
   grpc::ServerUnaryReactor* Track(grpc::CallbackServerContext* context,
                                   const riskd::v1::TrackRequest* request,
                                   riskd::v1::TrackResponse* response) override;
+  grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* context,
+                                    const riskd::v1::GetUserRequest* request,
+                                    riskd::v1::GetUserResponse* response) override;
+  grpc::ServerUnaryReactor* ListUsers(grpc::CallbackServerContext* context,
+                                      const riskd::v1::ListUsersRequest* request,
+                                      riskd::v1::ListUsersResponse* response) override;
 
  private:
-  const EngineHolder& engines_;
+  // Runs `work` (returning StatusOr<Response>) inline or on the I/O pool,
+  // then finishes the call with its result.
+  template <typename Response, typename Work>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Response* response,
+                                  Work work);
+
+  DecisionFlow flow_;
+  std::unique_ptr<ThreadPool> io_pool_;  // only for stores that may block
 };
 
 }  // namespace riskd

@@ -19,6 +19,7 @@
 #include "server/common/status_macros.h"
 #include "server/service/engine_holder.h"
 #include "server/service/risk_service.h"
+#include "server/state/open_state_store.h"
 
 namespace riskd {
 namespace {
@@ -59,7 +60,12 @@ class Runner {
     watched_stamp_ = WatchedStamp(config);
     listen_ = config.listen;
     holder_ = std::make_unique<EngineHolder>(*engine);
-    RiskService service(*holder_);
+    absl::StatusOr<std::unique_ptr<StateStore>> store = OpenStateStore(config);
+    if (!store.ok()) {
+      std::fprintf(stderr, "riskd: %s\n", std::string(store.status().message()).c_str());
+      return 1;
+    }
+    RiskService service(*holder_, **store);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -78,6 +84,7 @@ class Runner {
     LogInfo("listening", {{"address", absl::StrCat(host, ":", port)},
                           {"config", config.path},
                           {"detectors", DescribeDetectors(**engine)},
+                          {"state", (*store)->Describe()},
                           {"mode", config.mode == Mode::kMonitor ? "monitor" : "enforce"}});
 
     std::thread watcher([this] { WatchFiles(); });

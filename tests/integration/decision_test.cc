@@ -87,6 +87,7 @@ TEST_F(DecisionTest, SentIdsAreEchoedAndDerivedDeviceIdsAreStable) {
   AuthenticateResponse second = Decide(BrowserLogin());
   EXPECT_EQ(first.request_id(), "req-42");
   EXPECT_EQ(first.device_id(), second.device_id());
+  event.set_request_id("req-43");  // a new request: req-42 would be answered from memory
   event.mutable_context()->set_device_id("app-device-7");
   EXPECT_EQ(Decide(event).device_id(), "app-device-7");
 }
