@@ -4,6 +4,8 @@
 //   riskctl authenticate --user alice --ip 81.2.69.160 --ua 'Mozilla/5.0 ...'
 //       --type login-succeeded
 //   riskctl track --user alice --type password-reset-succeeded
+//   riskctl user alice
+//   riskctl users --flag lost_password
 //   riskctl health
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -30,6 +33,8 @@ constexpr char kUsage[] = R"(usage: riskctl [--server HOST:PORT] COMMAND [OPTION
 commands:
   authenticate   ask for a verdict on one event
   track          record an event that needs no verdict
+  user ID        what riskd remembers of one user
+  users          list users: [--flag FLAG] [--min-risk SCORE] [--page-size N]
   health         is riskd serving?
 
 event options (authenticate, track):
@@ -77,9 +82,9 @@ Options ParseArgs(int argc, char** argv) {
   Options options;
   const char* env = std::getenv("RISKD_SERVER");
   options.server = env && *env ? env : "127.0.0.1:50051";
-  const std::vector<std::string> value_flags = {"--type",          "--user",       "--email",
-                                                "--registered-at", "--ip",         "--ua",
-                                                "--device",        "--request-id", "--occurred-at"};
+  const std::vector<std::string> value_flags = {
+      "--type",   "--user",       "--email",       "--registered-at", "--ip",       "--ua",
+      "--device", "--request-id", "--occurred-at", "--flag",          "--min-risk", "--page-size"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -101,6 +106,9 @@ Options ParseArgs(int argc, char** argv) {
       options.values[arg.substr(2)] = next();
     } else if (!absl::StartsWith(arg, "-") && options.command.empty()) {
       options.command = arg;
+    } else if (!absl::StartsWith(arg, "-") && options.command == "user" &&
+               !options.values.count("user")) {
+      options.values["user"] = arg;
     } else {
       UsageError(absl::StrCat("unknown argument \"", arg, "\""));
     }
@@ -191,6 +199,77 @@ void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
   std::printf("request id: %s\n", r.request_id().c_str());
 }
 
+std::string Time(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(t.seconds()),
+                          absl::UTCTimeZone());
+}
+
+void PrintUser(const riskd::v1::UserProfile& u) {
+  std::printf("user:                 %s\n", u.id().c_str());
+  std::printf("email:                %s\n", u.email().empty() ? "-" : u.email().c_str());
+  std::printf("risk score:           %.4f\n", u.risk_score());
+  std::printf("flags:                %s\n",
+              u.flags().empty() ? "none" : absl::StrJoin(u.flags(), ", ").c_str());
+  std::printf("registered:           %s\n", Time(u.registered_at()).c_str());
+  std::printf("first seen:           %s\n", Time(u.first_seen()).c_str());
+  std::printf("last seen:            %s\n", Time(u.last_seen()).c_str());
+  std::printf("events:               %u\n", u.events());
+  std::printf("logins:               %u succeeded, %u failed, %u failed in a row\n",
+              u.logins_succeeded(), u.logins_failed(), u.consecutive_failures());
+  std::printf("devices:              %d\n", u.devices_size());
+  for (const riskd::v1::Device& d : u.devices()) {
+    std::printf("  %-22s last seen %s from %s, %u events%s%s\n    %s\n", d.id().c_str(),
+                Time(d.last_seen()).c_str(), d.last_ip().empty() ? "-" : d.last_ip().c_str(),
+                d.events(), d.approved() ? ", approved" : "", d.reported() ? ", reported" : "",
+                d.user_agent().c_str());
+  }
+  std::printf("recent IPs:           %d\n", u.ips_size());
+  for (const riskd::v1::SeenValue& ip : u.ips()) {
+    std::printf("  %-22s %u events, last %s\n", ip.value().c_str(), ip.count(),
+                Time(ip.last_seen()).c_str());
+  }
+}
+
+int ListUsers(riskd::v1::RiskService::Stub& stub, const Options& options) {
+  riskd::v1::ListUsersRequest request;
+  auto value = [&](const std::string& key) {
+    auto it = options.values.find(key);
+    return it == options.values.end() ? std::string() : it->second;
+  };
+  request.set_flag(value("flag"));
+  if (!value("min-risk").empty()) {
+    double min_risk = 0;
+    if (!absl::SimpleAtod(value("min-risk"), &min_risk)) UsageError("--min-risk takes a number");
+    request.set_min_risk_score(min_risk);
+  }
+  if (!value("page-size").empty()) {
+    int page_size = 0;
+    if (!absl::SimpleAtoi(value("page-size"), &page_size)) UsageError("--page-size takes a number");
+    request.set_page_size(page_size);
+  }
+  int total = 0;
+  do {  // follow the pages to the end
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    riskd::v1::ListUsersResponse response;
+    grpc::Status status = stub.ListUsers(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (request.page_token().empty()) {
+      std::printf("%-24s %-6s %-21s %s\n", "USER", "RISK", "LAST SEEN", "FLAGS");
+    }
+    for (const riskd::v1::UserProfile& u : response.users()) {
+      std::printf("%-24s %-6.3f %-21s %s\n", u.id().c_str(), u.risk_score(),
+                  Time(u.last_seen()).substr(0, 19).c_str(),
+                  u.flags().empty() ? "-" : absl::StrJoin(u.flags(), ",").c_str());
+      ++total;
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::printf("%d users\n", total);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,5 +315,17 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (options.command == "user") {
+    auto it = options.values.find("user");
+    if (it == options.values.end()) UsageError("user needs a user id: riskctl user alice");
+    riskd::v1::GetUserRequest request;
+    request.set_user_id(it->second);
+    riskd::v1::GetUserResponse response;
+    grpc::Status status = stub->GetUser(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    options.json ? PrintJson(response) : PrintUser(response.user());
+    return 0;
+  }
+  if (options.command == "users") return ListUsers(*stub, options);
   UsageError(absl::StrCat("unknown command \"", options.command, "\""));
 }

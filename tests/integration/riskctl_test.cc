@@ -73,6 +73,34 @@ TEST_F(RiskctlTest, TrackJsonAndHealth) {
   EXPECT_EQ(health.text, "SERVING\n");
 }
 
+TEST_F(RiskctlTest, UserAndUsersShowWhatRiskdRemembers) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(RunRiskctl(riskd_->port(),
+                         "authenticate --user bob --type login-failed "
+                         "--ip 81.2.69.160 --ua 'Mozilla/5.0 Firefox/125'")
+                  .exit_code,
+              0);
+  }
+  ASSERT_EQ(RunRiskctl(riskd_->port(), "authenticate --user alice --ua 'Mozilla/5.0'").exit_code,
+            0);
+  Output user = RunRiskctl(riskd_->port(), "user bob");
+  EXPECT_EQ(user.exit_code, 0) << user.text;
+  EXPECT_NE(user.text.find("flags:                lost_password"), std::string::npos) << user.text;
+  EXPECT_NE(user.text.find("logins:               0 succeeded, 3 failed, 3 failed in a row"),
+            std::string::npos)
+      << user.text;
+  Output users = RunRiskctl(riskd_->port(), "users --flag lost_password");
+  EXPECT_EQ(users.exit_code, 0) << users.text;
+  EXPECT_NE(users.text.find("bob "), std::string::npos) << users.text;
+  EXPECT_EQ(users.text.find("alice"), std::string::npos) << users.text;
+  EXPECT_NE(users.text.find("1 users"), std::string::npos) << users.text;
+  Output missing = RunRiskctl(riskd_->port(), "user nobody");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.text.find("riskctl: NOT_FOUND: user_id: riskd has never seen user \"nobody\""),
+            std::string::npos)
+      << missing.text;
+}
+
 TEST_F(RiskctlTest, UnknownEventTypeIsAUsageError) {
   Output out = RunRiskctl(riskd_->port(), "authenticate --user alice --type logon");
   EXPECT_EQ(out.exit_code, 2);
