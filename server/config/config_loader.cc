@@ -31,7 +31,7 @@ class ConfigParser {
     RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
         root, "",
         {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms"}));
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -216,12 +216,14 @@ class ConfigParser {
                                yaml_.StringList(r["nodes"], "state.redis_cluster.nodes"));
       }
       if (r["connect_timeout_ms"]) {
-        RISKD_ASSIGN_OR_RETURN(state.redis_connect_timeout,
-                               Millis(r["connect_timeout_ms"], "state.redis_cluster.connect_timeout_ms"));
+        RISKD_ASSIGN_OR_RETURN(
+            state.redis_connect_timeout,
+            Millis(r["connect_timeout_ms"], "state.redis_cluster.connect_timeout_ms"));
       }
       if (r["command_timeout_ms"]) {
-        RISKD_ASSIGN_OR_RETURN(state.redis_command_timeout,
-                               Millis(r["command_timeout_ms"], "state.redis_cluster.command_timeout_ms"));
+        RISKD_ASSIGN_OR_RETURN(
+            state.redis_command_timeout,
+            Millis(r["command_timeout_ms"], "state.redis_cluster.command_timeout_ms"));
       }
     }
     if (state.engine == StateConfig::Engine::kRedisCluster && state.redis_nodes.empty()) {
@@ -238,8 +240,9 @@ class ConfigParser {
       state.response_ttl = absl::Seconds(h * 3600);
     }
     if (node["risk_half_life_hours"]) {
-      RISKD_ASSIGN_OR_RETURN(double h, yaml_.DoubleIn(node["risk_half_life_hours"],
-                                                      "state.risk_half_life_hours", 0.001, 24 * 3650));
+      RISKD_ASSIGN_OR_RETURN(
+          double h, yaml_.DoubleIn(node["risk_half_life_hours"], "state.risk_half_life_hours",
+                                   0.001, 24 * 3650));
       state.user_model.risk_half_life = absl::Seconds(h * 3600);
     }
     if (node["max_devices_per_user"]) {
@@ -247,8 +250,9 @@ class ConfigParser {
                              Positive(node["max_devices_per_user"], "state.max_devices_per_user"));
     }
     if (node["lost_password_failures"]) {
-      RISKD_ASSIGN_OR_RETURN(state.user_model.lost_password_failures,
-                             Positive(node["lost_password_failures"], "state.lost_password_failures"));
+      RISKD_ASSIGN_OR_RETURN(
+          state.user_model.lost_password_failures,
+          Positive(node["lost_password_failures"], "state.lost_password_failures"));
     }
     return absl::OkStatus();
   }

@@ -332,6 +332,38 @@ TEST_F(ConfigLoaderTest, PerTypeThresholdNameIsCanonicalForAnySpelling) {
   EXPECT_EQ(failed.name, "thresholds.login_failed");
 }
 
+TEST_F(ConfigLoaderTest, StateSectionIsRead) {
+  Config config = LoadOk(
+      "state:\n"
+      "  engine: redis_cluster\n"
+      "  redis_cluster: {nodes: [127.0.0.1:7000, 127.0.0.1:7001], command_timeout_ms: 300}\n"
+      "  on_unavailable: closed\n"
+      "  response_ttl_hours: 2\n"
+      "  max_devices_per_user: 4\n");
+  EXPECT_EQ(config.state.engine, StateConfig::Engine::kRedisCluster);
+  EXPECT_EQ(config.state.redis_nodes,
+            (std::vector<std::string>{"127.0.0.1:7000", "127.0.0.1:7001"}));
+  EXPECT_EQ(config.state.redis_command_timeout, absl::Milliseconds(300));
+  EXPECT_EQ(config.state.on_unavailable, FailMode::kClosed);
+  EXPECT_EQ(config.state.response_ttl, absl::Hours(2));
+  EXPECT_EQ(config.state.user_model.max_devices, 4);
+}
+
+TEST_F(ConfigLoaderTest, StateDefaultsToRocksDbFailingOpen) {
+  Config config = LoadOk("listen: 127.0.0.1:1\n");
+  EXPECT_EQ(config.state.engine, StateConfig::Engine::kRocksDb);
+  EXPECT_EQ(config.state.on_unavailable, FailMode::kOpen);
+}
+
+TEST_F(ConfigLoaderTest, RedisClusterNeedsSeedNodes) {
+  ExpectError("state:\n  engine: redis_cluster\n", 2,
+              "state.redis_cluster.nodes: the redis_cluster engine needs at least one seed node");
+}
+
+TEST_F(ConfigLoaderTest, UnknownStateKeyIsNamed) {
+  ExpectError("state:\n  engin: rocksdb\n", 2, "state.engin: unknown key");
+}
+
 TEST_F(ConfigLoaderTest, TwoSpellingsOfOneEventTypeAreAnError) {
   ExpectError(
       "thresholds:\n"
