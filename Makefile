@@ -6,7 +6,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CONFIG ?= config/riskd.yaml
 
-.PHONY: all deps configure build run test bench check-config format clean
+.PHONY: all deps configure build run run-redis test bench check-config format clean
 
 all: build
 
@@ -23,12 +23,20 @@ build: configure
 run: build
 	$(BUILD_DIR)/server/riskd --config $(CONFIG)
 
+# riskd on a local 3-master Redis Cluster (127.0.0.1:7000-7002); stop the
+# cluster afterwards with scripts/redis-cluster.sh stop.
+run-redis: build
+	scripts/redis-cluster.sh start
+	$(BUILD_DIR)/server/riskd --config config/riskd-redis.yaml
+
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# riskd against the ceiling gRPC server on this machine; see bench/RESULTS.md.
+# riskd against the ceiling gRPC server on this machine, then bytes of state
+# per user at 1 million users in both engines; see bench/RESULTS.md.
 bench: build
 	BUILD_DIR=$(BUILD_DIR) bench/run.sh
+	BUILD_DIR=$(BUILD_DIR) bench/state-size.sh
 
 check-config: build
 	$(BUILD_DIR)/server/riskd --check-config $(CONFIG)

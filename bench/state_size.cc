@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "server/decision/decision.h"
+#include "server/state/redis/redis_cluster_store.h"
 #include "server/state/rocksdb/rocksdb_store.h"
 #include "server/state/state_keys.h"
 #include "server/state/user_model.h"
@@ -37,10 +38,14 @@ Args Parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--users") a.users = std::stoi(value);
-    else if (flag == "--engine") a.engine = value;
-    else if (flag == "--path") a.path = value;
-    else if (flag == "--nodes") a.nodes = value;
+    if (flag == "--users")
+      a.users = std::stoi(value);
+    else if (flag == "--engine")
+      a.engine = value;
+    else if (flag == "--path")
+      a.path = value;
+    else if (flag == "--nodes")
+      a.nodes = value;
   }
   return a;
 }
@@ -89,6 +94,33 @@ int64_t DirectoryBytes(const std::string& path) {
   return total;
 }
 
+// Writes the users to the cluster; bench/state-size.sh measures the memory.
+int WriteToRedis(const Args& args, const UserModelOptions& options, std::mt19937& random) {
+  auto store = RedisClusterStore::Connect({.seeds = absl::StrSplit(args.nodes, ',')});
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+  int64_t record_bytes = 0;
+  std::vector<StateStore::Transaction> batch;
+  for (int user = 0; user < args.users; ++user) {
+    std::string bytes = History(user, random, options).SerializeAsString();
+    record_bytes += bytes.size();
+    batch.push_back({.mutations = {{UserKey(absl::StrCat("user-", user)), std::move(bytes)}}});
+    if (batch.size() == 1000 || user + 1 == args.users) {
+      auto applied = (*store)->Commit(std::move(batch));
+      if (!applied.ok()) {
+        std::fprintf(stderr, "%s\n", std::string(applied.status().message()).c_str());
+        return 1;
+      }
+      batch.clear();
+    }
+  }
+  std::printf("engine=redis_cluster users=%d record_bytes_per_user=%.0f\n", args.users,
+              static_cast<double>(record_bytes) / args.users);
+  return 0;
+}
+
 }  // namespace
 }  // namespace riskd
 
@@ -97,10 +129,7 @@ int main(int argc, char** argv) {
   Args args = Parse(argc, argv);
   UserModelOptions options;
   std::mt19937 random(7);
-  if (args.engine != "rocksdb") {
-    std::fprintf(stderr, "engine %s: not built into this benchmark yet\n", args.engine.c_str());
-    return 2;
-  }
+  if (args.engine == "redis_cluster") return WriteToRedis(args, options, random);
   std::filesystem::remove_all(args.path);
   auto store = RocksDbStore::Open({.path = args.path});
   if (!store.ok()) {

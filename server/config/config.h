@@ -64,8 +64,9 @@ struct PolicyConfig {
 struct StateConfig {
   enum class Engine { kRocksDb, kRedisCluster };
   Engine engine = Engine::kRocksDb;
-  bool sync_writes = false;  // rocksdb: fsync every commit
+  bool sync_writes = false;              // rocksdb: fsync every commit
   std::vector<std::string> redis_nodes;  // seed nodes, "host:port"
+  std::string redis_key_prefix;          // lets deployments share a cluster
   absl::Duration redis_connect_timeout = absl::Milliseconds(200);
   absl::Duration redis_command_timeout = absl::Milliseconds(500);
   // When the store cannot be read or written: open decides without history,

@@ -209,8 +209,17 @@ class ConfigParser {
       }
     }
     if (const YAML::Node r = node["redis_cluster"]) {
-      RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(r, "state.redis_cluster",
-                                            {"nodes", "connect_timeout_ms", "command_timeout_ms"}));
+      RISKD_RETURN_IF_ERROR(
+          yaml_.CheckKeys(r, "state.redis_cluster",
+                          {"nodes", "key_prefix", "connect_timeout_ms", "command_timeout_ms"}));
+      if (r["key_prefix"]) {
+        RISKD_ASSIGN_OR_RETURN(state.redis_key_prefix,
+                               yaml_.String(r["key_prefix"], "state.redis_cluster.key_prefix"));
+        if (state.redis_key_prefix.find_first_of("{}") != std::string::npos) {
+          return yaml_.Error(r["key_prefix"], "state.redis_cluster.key_prefix",
+                             "must not contain { or } (they would change the hash tags)");
+        }
+      }
       if (r["nodes"]) {
         RISKD_ASSIGN_OR_RETURN(state.redis_nodes,
                                yaml_.StringList(r["nodes"], "state.redis_cluster.nodes"));

@@ -216,6 +216,9 @@ int RunServer(const std::string& config_path, const Overrides& overrides) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A peer (a client, a Redis node) closing its socket must be an error on
+  // that write, never the end of riskd.
+  signal(SIGPIPE, SIG_IGN);
   return Runner(config_path, overrides).Run(signals);
 }
 

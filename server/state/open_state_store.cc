@@ -1,6 +1,7 @@
 #include "server/state/open_state_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/state/redis/redis_cluster_store.h"
 #include "server/state/rocksdb/rocksdb_store.h"
 
 namespace riskd {
@@ -13,9 +14,19 @@ absl::StatusOr<std::unique_ptr<StateStore>> OpenStateStore(const Config& config)
       if (!store.ok()) return store.status();
       return std::unique_ptr<StateStore>(*std::move(store));
     }
-    case StateConfig::Engine::kRedisCluster:
-      return absl::UnimplementedError(
-          absl::StrCat(config.path, ": state.engine redis_cluster is not built into this riskd"));
+    case StateConfig::Engine::kRedisCluster: {
+      absl::StatusOr<std::unique_ptr<RedisClusterStore>> store =
+          RedisClusterStore::Connect({.seeds = config.state.redis_nodes,
+                                      .key_prefix = config.state.redis_key_prefix,
+                                      .connect_timeout = config.state.redis_connect_timeout,
+                                      .command_timeout = config.state.redis_command_timeout});
+      if (!store.ok()) {
+        return absl::Status(
+            store.status().code(),
+            absl::StrCat(config.path, ": state.redis_cluster: ", store.status().message()));
+      }
+      return std::unique_ptr<StateStore>(*std::move(store));
+    }
   }
   return absl::InternalError("unknown state engine");
 }

@@ -41,7 +41,10 @@ inline std::string UserKey(absl::string_view user_id) {
   return absl::StrCat(kUserKeyPrefix, "{", EscapeForTag(user_id), "}");
 }
 // A decision already made for a request id, to answer a retry the same way.
+// Beside the user's record when there is a user; otherwise tagged by the
+// request id itself (an empty tag would hash the whole key).
 inline std::string ResponseKey(absl::string_view user_id, absl::string_view request_id) {
+  if (user_id.empty()) return absl::StrCat("r:{~", EscapeForTag(request_id), "}");
   return absl::StrCat("r:{", EscapeForTag(user_id), "}:", request_id);
 }
 

@@ -32,7 +32,7 @@ class StateStore {
 
   struct Mutation {
     std::string key;
-    std::optional<std::string> value;  // nullopt deletes the key
+    std::optional<std::string> value;           // nullopt deletes the key
     absl::Duration ttl = absl::ZeroDuration();  // zero: never expires
   };
 
@@ -46,22 +46,25 @@ class StateStore {
     std::vector<Mutation> mutations;
   };
 
-  // Applies `transactions` in one batch, each atomically, and durably before
-  // returning (RocksDB: write-ahead log; Redis: acknowledged by the master).
+  // Applies `transactions` in one batch, each atomically, before returning.
+  // Durability is the engine's: RocksDB's write-ahead log survives a crash of
+  // riskd (and power loss with sync_writes); Redis keeps what its master
+  // acknowledged as its AOF is configured (appendfsync everysec may lose up to
+  // a second if Redis itself crashes; there is no WAIT on replicas).
   // result[i] is false only when transaction i's guard did not hold; then
   // none of its mutations were applied. UNAVAILABLE when the store cannot be
   // reached (some transactions may then have been applied).
-  virtual absl::StatusOr<std::vector<bool>> Commit(
-      std::vector<Transaction> transactions) = 0;
+  virtual absl::StatusOr<std::vector<bool>> Commit(std::vector<Transaction> transactions) = 0;
 
   struct ScanPage {
     std::vector<std::pair<std::string, std::string>> items;  // key, value
-    std::string next_cursor;  // "" when the scan is complete
+    std::string next_cursor;                                 // "" when the scan is complete
   };
   // Lists keys that start with `prefix`, at most about `limit` per page,
   // resuming after `cursor` ("" to start). Every key present for the whole
   // scan is returned at least once, whatever is written meanwhile (Redis
-  // may return a key twice; callers that must not show duplicates dedupe).
+  // may return a key twice, and keeps this promise only while the cluster's
+  // set of masters is stable; callers that must not show duplicates dedupe).
   virtual absl::StatusOr<ScanPage> Scan(absl::string_view prefix, absl::string_view cursor,
                                         size_t limit) = 0;
 

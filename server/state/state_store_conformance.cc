@@ -1,5 +1,6 @@
 #include "server/state/state_store_conformance.h"
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <set>
@@ -40,8 +41,8 @@ void StateStoreConformanceTest::SetUp() {
   store_ = GetParam().make();
   ASSERT_NE(store_, nullptr);
   std::random_device random;
-  namespace_ = absl::StrCat("conf-", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                            "-", random(), ":");
+  namespace_ = absl::StrCat(
+      "conf-", ::testing::UnitTest::GetInstance()->current_test_info()->name(), "-", random(), ":");
 }
 
 TEST_P(StateStoreConformanceTest, MissingKeysReadAsAbsentInRequestOrder) {
@@ -87,7 +88,8 @@ TEST_P(StateStoreConformanceTest, ReadsSpanManyUsersInOneBatch) {
 
 TEST_P(StateStoreConformanceTest, DeleteRemovesAKey) {
   ASSERT_TRUE(CommitOne(*store_, Put(Key("{d}:k"), "v")));
-  ASSERT_TRUE(CommitOne(*store_, Transaction{.mutations = {Mutation{Key("{d}:k"), std::nullopt}}}));
+  ASSERT_TRUE(CommitOne(*store_, Transaction{.mutations = {Mutation{Key("{d}:k"), std::nullopt,
+                                                                    absl::ZeroDuration()}}}));
   EXPECT_EQ(GetOne(*store_, Key("{d}:k")), std::nullopt);
 }
 
@@ -121,10 +123,12 @@ TEST_P(StateStoreConformanceTest, GuardedTransactionIsAllOrNothing) {
 TEST_P(StateStoreConformanceTest, EachTransactionOfABatchHasItsOwnOutcome) {
   ASSERT_TRUE(CommitOne(*store_, Put(Key("{m}:a"), "a1")));
   std::vector<Transaction> batch = {
-      Transaction{.guard_key = Key("{m}:a"), .guard_value = "wrong",
+      Transaction{.guard_key = Key("{m}:a"),
+                  .guard_value = "wrong",
                   .mutations = {Mutation{Key("{m}:a"), "a2"}}},
       Put(Key("{n}:b"), "b1"),
-      Transaction{.guard_key = Key("{m}:a"), .guard_value = "a1",
+      Transaction{.guard_key = Key("{m}:a"),
+                  .guard_value = "a1",
                   .mutations = {Mutation{Key("{m}:a"), "a3"}}},
   };
   auto applied = store_->Commit(batch);
@@ -156,9 +160,10 @@ TEST_P(StateStoreConformanceTest, ConcurrentCompareAndSetLosesNoUpdate) {
         auto current = store->MultiGet({key});
         ASSERT_TRUE(current.ok()) << current.status();
         int n = (*current)[0] ? std::stoi(*(*current)[0]) : 0;
-        auto applied = store->Commit({Transaction{.guard_key = key,
-                                                  .guard_value = (*current)[0],
-                                                  .mutations = {Mutation{key, std::to_string(n + 1)}}}});
+        auto applied =
+            store->Commit({Transaction{.guard_key = key,
+                                       .guard_value = (*current)[0],
+                                       .mutations = {Mutation{key, std::to_string(n + 1)}}}});
         ASSERT_TRUE(applied.ok()) << applied.status();
         if ((*applied)[0]) break;
         ++conflicts;
@@ -191,7 +196,8 @@ TEST_P(StateStoreConformanceTest, ScanReturnsEveryKeyWithThePrefixAcrossPages) {
     ASSERT_TRUE(page.ok()) << page.status();
     for (const auto& [key, value] : page->items) {
       EXPECT_EQ(key.rfind(Key("u:"), 0), 0u) << key;
-      EXPECT_EQ(value, "value" + key.substr(key.find("{user") + 5, key.find('}') - key.find("{user") - 5));
+      EXPECT_EQ(value,
+                "value" + key.substr(key.find("{user") + 5, key.find('}') - key.find("{user") - 5));
       seen.insert(key);
     }
     cursor = page->next_cursor;
@@ -218,8 +224,9 @@ TEST_P(StateStoreConformanceTest, ScanKeepsKeysPresentThroughoutWhileOthersAreWr
     ASSERT_TRUE(page.ok()) << page.status();
     for (const auto& item : page->items) seen.insert(item.first);
     // Meanwhile new users arrive and existing ones change.
-    ASSERT_TRUE(store_->Commit({Put(Key(absl::StrCat("u:{new", round, "}")), "n"),
-                                Put(Key(absl::StrCat("u:{s", round % 60, "}")), "changed")})
+    ASSERT_TRUE(store_
+                    ->Commit({Put(Key(absl::StrCat("u:{new", round, "}")), "n"),
+                              Put(Key(absl::StrCat("u:{s", round % 60, "}")), "changed")})
                     .ok());
     cursor = page->next_cursor;
     ++round;

@@ -1,6 +1,7 @@
-// What riskd remembers, through the real binary on the embedded RocksDB
-// store: durability across kill -9, retries counted once, each user flag set
-// and cleared by the events that should, and the user listings.
+// What riskd remembers, through the real binary, on both state engines
+// (embedded RocksDB, and a real local Redis Cluster): durability across
+// kill -9, retries counted once, each user flag set and cleared by the events
+// that should, and the user listings.
 #include <signal.h>
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/support/riskd_process.h"
+#include "tests/support/shared_redis_cluster.h"
 
 namespace riskd::testing {
 namespace {
@@ -19,7 +21,7 @@ using riskd::v1::UserProfile;
 
 // The fixture detector raises whatever signal an event's fixture_signal
 // property names, and scores what fixture_score says.
-constexpr char kConfig[] = R"(
+constexpr char kDecisionConfig[] = R"(
 detectors:
   - plugin: @TEST_PLUGINS@/riskd-fixture.so
     settings: {required_label: state-test}
@@ -27,11 +29,13 @@ thresholds:
   default: {challenge_at: 0.5, deny_at: 0.9}
 )";
 
-class StateTest : public ::testing::Test {
+class StateTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir();
-    config_ = WriteConfig(dir_, kConfig);
+    std::string state = GetParam() == "redis_cluster" ? RedisStateConfig() : "";
+    if (GetParam() == "redis_cluster") ASSERT_FALSE(state.empty());
+    config_ = WriteConfig(dir_, state + kDecisionConfig);
     Start();
   }
   void Start() {
@@ -83,7 +87,7 @@ class StateTest : public ::testing::Test {
   std::unique_ptr<RiskdProcess> riskd_;
 };
 
-TEST_F(StateTest, AcknowledgedEventsSurviveKill9) {
+TEST_P(StateTest, AcknowledgedEventsSurviveKill9) {
   for (int i = 0; i < 20; ++i) Send(BrowserLogin("alice"));
   for (int i = 0; i < 5; ++i)
     Send(Typed(BrowserLogin("alice"), riskd::v1::EVENT_TYPE_LOGIN_FAILED));
@@ -97,14 +101,14 @@ TEST_F(StateTest, AcknowledgedEventsSurviveKill9) {
   EXPECT_EQ(alice.consecutive_failures(), 5u);
 }
 
-TEST_F(StateTest, UnknownUserIsNotFound) {
+TEST_P(StateTest, UnknownUserIsNotFound) {
   UserProfile user;
   grpc::Status status = GetUser("nobody", &user);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "user_id: riskd has never seen user \"nobody\"");
 }
 
-TEST_F(StateTest, AClientRetryIsAnsweredTheSameAndCountedOnce) {
+TEST_P(StateTest, AClientRetryIsAnsweredTheSameAndCountedOnce) {
   Event event = Scored(BrowserLogin("bob"), 0.7);
   event.set_request_id("login-7f3a");
   AuthenticateResponse first = Send(event);
@@ -124,7 +128,7 @@ TEST_F(StateTest, AClientRetryIsAnsweredTheSameAndCountedOnce) {
   EXPECT_EQ(User("bob").events(), 2u);
 }
 
-TEST_F(StateTest, RegistrationDateComesFromTheEventElseFirstSeen) {
+TEST_P(StateTest, RegistrationDateComesFromTheEventElseFirstSeen) {
   Event event = BrowserLogin("carol");
   event.mutable_user()->set_registered_at("2024-05-01T10:00:00Z");
   Send(event);
@@ -134,14 +138,14 @@ TEST_F(StateTest, RegistrationDateComesFromTheEventElseFirstSeen) {
   EXPECT_EQ(dave.registered_at().seconds(), dave.first_seen().seconds());
 }
 
-TEST_F(StateTest, SeenOnceUntilTheSecondEvent) {
+TEST_P(StateTest, SeenOnceUntilTheSecondEvent) {
   Send(BrowserLogin("erin"));
   EXPECT_TRUE(HasFlag("erin", "seen_once"));
   Send(BrowserLogin("erin"));
   EXPECT_FALSE(HasFlag("erin", "seen_once"));
 }
 
-TEST_F(StateTest, LostPasswordAfterThreeFailuresInARowUntilASuccess) {
+TEST_P(StateTest, LostPasswordAfterThreeFailuresInARowUntilASuccess) {
   Event failed = Typed(BrowserLogin("frank"), riskd::v1::EVENT_TYPE_LOGIN_FAILED);
   Send(failed);
   Send(failed);
@@ -152,14 +156,14 @@ TEST_F(StateTest, LostPasswordAfterThreeFailuresInARowUntilASuccess) {
   EXPECT_FALSE(HasFlag("frank", "lost_password"));
 }
 
-TEST_F(StateTest, AChallengeOpensAReviewThatAPassedChallengeCloses) {
+TEST_P(StateTest, AChallengeOpensAReviewThatAPassedChallengeCloses) {
   Send(Scored(BrowserLogin("gina"), 0.6));  // challenge
   EXPECT_TRUE(HasFlag("gina", "at_risk"));
   Send(Typed(BrowserLogin("gina"), riskd::v1::EVENT_TYPE_CHALLENGE_SUCCEEDED));
   EXPECT_FALSE(HasFlag("gina", "at_risk"));
 }
 
-TEST_F(StateTest, ADeniedSuccessfulLoginMeansCompromisedUntilThePasswordIsReset) {
+TEST_P(StateTest, ADeniedSuccessfulLoginMeansCompromisedUntilThePasswordIsReset) {
   Send(Scored(BrowserLogin("hank"), 0.95));  // deny on a succeeded login
   EXPECT_TRUE(HasFlag("hank", "compromised"));
   Send(Typed(BrowserLogin("hank"), riskd::v1::EVENT_TYPE_PASSWORD_RESET_SUCCEEDED));
@@ -167,7 +171,7 @@ TEST_F(StateTest, ADeniedSuccessfulLoginMeansCompromisedUntilThePasswordIsReset)
   EXPECT_FALSE(HasFlag("hank", "at_risk"));
 }
 
-TEST_F(StateTest, TorFlagFollowsTorOrProxySignals) {
+TEST_P(StateTest, TorFlagFollowsTorOrProxySignals) {
   Send(BrowserLogin("ivan"));
   EXPECT_FALSE(HasFlag("ivan", "tor"));
   Send(Signalled(BrowserLogin("ivan"), "tor_exit"));
@@ -176,7 +180,7 @@ TEST_F(StateTest, TorFlagFollowsTorOrProxySignals) {
   EXPECT_TRUE(HasFlag("judy", "tor"));
 }
 
-TEST_F(StateTest, DisposableEmailFlagFollowsTheCurrentAddress) {
+TEST_P(StateTest, DisposableEmailFlagFollowsTheCurrentAddress) {
   Event throwaway = Signalled(BrowserLogin("kate"), "disposable_email");
   throwaway.mutable_user()->set_email("kate@mailinator.com");
   Send(throwaway);
@@ -188,7 +192,7 @@ TEST_F(StateTest, DisposableEmailFlagFollowsTheCurrentAddress) {
   EXPECT_EQ(User("kate").email(), "kate@example.org");
 }
 
-TEST_F(StateTest, SharedAccountWhenThreeDevicesAreActiveWithinAnHour) {
+TEST_P(StateTest, SharedAccountWhenThreeDevicesAreActiveWithinAnHour) {
   for (const char* device : {"phone", "laptop"}) {
     Event e = BrowserLogin("leo");
     e.mutable_context()->set_device_id(device);
@@ -203,7 +207,7 @@ TEST_F(StateTest, SharedAccountWhenThreeDevicesAreActiveWithinAnHour) {
   EXPECT_EQ(User("leo").devices(0).id(), "tablet-in-another-city") << "most recent first";
 }
 
-TEST_F(StateTest, InactiveWhenLastSeenMoreThanFifteenDaysAgo) {
+TEST_P(StateTest, InactiveWhenLastSeenMoreThanFifteenDaysAgo) {
   Event old = BrowserLogin("mia");
   old.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 20)));
   Send(old);
@@ -212,7 +216,7 @@ TEST_F(StateTest, InactiveWhenLastSeenMoreThanFifteenDaysAgo) {
   EXPECT_FALSE(HasFlag("mia", "inactive"));
 }
 
-TEST_F(StateTest, ListUsersFiltersByFlagAndRiskAndPages) {
+TEST_P(StateTest, ListUsersFiltersByFlagAndRiskAndPages) {
   for (int i = 0; i < 7; ++i) Send(Scored(BrowserLogin(absl::StrCat("user", i)), 0.1 * i));
   Event failed = Typed(BrowserLogin("user3"), riskd::v1::EVENT_TYPE_LOGIN_FAILED);
   for (int i = 0; i < 3; ++i) Send(failed);
@@ -250,6 +254,9 @@ TEST_F(StateTest, ListUsersFiltersByFlagAndRiskAndPages) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message().rfind("flag: unknown flag \"vip\"", 0), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StateTest, ::testing::Values("rocksdb", "redis_cluster"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace riskd::testing
