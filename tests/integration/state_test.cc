@@ -34,7 +34,9 @@ class StateTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     dir_ = MakeTempDir();
     std::string state = GetParam() == "redis_cluster" ? RedisStateConfig() : "";
-    if (GetParam() == "redis_cluster") ASSERT_FALSE(state.empty());
+    if (GetParam() == "redis_cluster") {
+      ASSERT_FALSE(state.empty()) << "no local Redis Cluster";
+    }
     config_ = WriteConfig(dir_, state + kDecisionConfig);
     Start();
   }
