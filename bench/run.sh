@@ -6,6 +6,8 @@
 #      throughput, for both servers, to compare latency at the same load
 # CPU per decision is the server's user+system CPU time over its decisions.
 set -euo pipefail
+# The servers listen below the ephemeral port range (32768-60999), so that no
+# outgoing connection of an earlier run can hold their ports.
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
@@ -17,12 +19,12 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_riskd() {
-  "$BUILD_DIR/server/riskd" --config config/riskd.yaml --listen 127.0.0.1:50151 \
+  "$BUILD_DIR/server/riskd" --config config/riskd.yaml --listen 127.0.0.1:31151 \
     --data-dir "$work/data" --log-level warning 2>"$work/riskd.log" &
   echo $! > "$work/server.pid"
 }
 start_ceiling() {
-  "$BIN/riskd_bench_ceiling" 127.0.0.1:50152 2>"$work/ceiling.log" &
+  "$BIN/riskd_bench_ceiling" 127.0.0.1:31152 2>"$work/ceiling.log" &
   echo $! > "$work/server.pid"
 }
 stop_server() { kill "$(cat "$work/server.pid")"; wait "$(cat "$work/server.pid")" 2>/dev/null || true; }
@@ -32,6 +34,11 @@ run() {
   local name=$1 port=$2; shift 2
   sleep 0.5
   local pid; pid=$(cat "$work/server.pid")
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "bench: the $name server exited at start (port in use?):" >&2
+    cat "$work/$name.log" >&2
+    exit 1
+  fi
   # Warm up connections and caches; not measured.
   "$BIN/riskd_bench_load" --target 127.0.0.1:$port --seconds 1 --concurrency 16 >/dev/null
   local before; before=$(cpu_ticks "$pid")
@@ -44,15 +51,15 @@ run() {
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $SECONDS_PER_RUN s per run; riskd with config/riskd.yaml"
-start_ceiling; ceiling_sat=$(run ceiling 50152 --concurrency "$CONCURRENCY"); stop_server
-start_riskd;   riskd_sat=$(run riskd 50151 --concurrency "$CONCURRENCY");     stop_server
+start_ceiling; ceiling_sat=$(run ceiling 31152 --concurrency "$CONCURRENCY"); stop_server
+start_riskd;   riskd_sat=$(run riskd 31151 --concurrency "$CONCURRENCY");     stop_server
 echo "$ceiling_sat"; echo "$riskd_sat"
 
 riskd_rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$riskd_sat")
 ceiling_rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$ceiling_sat")
 half=$((riskd_rps / 2))
-start_ceiling; ceiling_fixed=$(run ceiling 50152 --rate "$half"); stop_server
-start_riskd;   riskd_fixed=$(run riskd 50151 --rate "$half");     stop_server
+start_ceiling; ceiling_fixed=$(run ceiling 31152 --rate "$half"); stop_server
+start_riskd;   riskd_fixed=$(run riskd 31151 --rate "$half");     stop_server
 echo "$ceiling_fixed"; echo "$riskd_fixed"
 
 p99() { sed -n 's/.* p99_us=\([0-9]*\).*/\1/p' <<<"$1"; }

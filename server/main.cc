@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "server/common/logging.h"
 #include "server/service/server_runner.h"
 
@@ -43,6 +44,10 @@ std::vector<char*> DashesToUnderscores(int argc, char** argv, std::vector<std::s
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil checks every Mutex acquisition for lock-order cycles, a
+  // debugging aid that costs ~5% of each decision (bench/RESULTS.md). The
+  // unit tests keep it on; the server runs without.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "riskd --config FILE [--listen HOST:PORT] [--data-dir DIR] [--log-level LEVEL]\n"
       "       riskd --check-config FILE");
