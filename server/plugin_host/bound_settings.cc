@@ -1,5 +1,10 @@
 #include "server/plugin_host/bound_settings.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -32,6 +37,20 @@ absl::StatusOr<std::vector<std::string>> Canonical(riskd_setting_type type, cons
     }
     case RISKD_SETTING_STRING_LIST:
       return yaml.StringList(node, path);
+    case RISKD_SETTING_FILE: {
+      RISKD_ASSIGN_OR_RETURN(std::string file, yaml.String(node, path));
+      std::filesystem::path resolved(file);
+      if (resolved.is_relative()) {
+        resolved = std::filesystem::path(yaml.file()).parent_path() / resolved;
+      }
+      std::string absolute = std::filesystem::absolute(resolved).lexically_normal().string();
+      if (!std::ifstream(absolute).good()) {
+        return yaml.Error(node, path,
+                          absl::StrCat("cannot read ", absolute, ": ", std::strerror(errno),
+                                       " (scripts/fetch-data.sh fetches the shipped data)"));
+      }
+      return std::vector<std::string>{absolute};
+    }
   }
   return yaml.Error(node, path, "unsupported setting type");
 }
@@ -77,6 +96,7 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(const std::vector<PluginSettin
     if (value.IsDefined() && !value.IsNull()) {
       RISKD_ASSIGN_OR_RETURN(std::vector<std::string> values,
                              Canonical(spec.type, value, path, yaml));
+      if (spec.type == RISKD_SETTING_FILE) bound.files_.push_back(values[0]);
       bound.Add(spec.key, std::move(values));
     } else if (spec.required) {
       return yaml.Error(settings.IsMap() ? settings : entry, path,
@@ -99,6 +119,7 @@ absl::StatusOr<BoundSettings> BoundSettings::Bind(const std::vector<PluginSettin
             entry, path,
             absl::StrCat("the plugin's default \"", *spec.default_value, "\" is invalid"));
       }
+      if (spec.type == RISKD_SETTING_FILE) bound.files_.push_back((*values)[0]);
       bound.Add(spec.key, *std::move(values));
     }
   }

@@ -24,6 +24,8 @@ class BoundSettings {
                                             const std::string& key_path, const YamlReader& yaml);
 
   const riskd_setting* data() const { return items_.data(); }
+  // The absolute paths of the RISKD_SETTING_FILE settings, to watch.
+  const std::vector<std::string>& files() const { return files_; }
   size_t size() const { return items_.size(); }
 
   BoundSettings(BoundSettings&&) = default;
@@ -37,6 +39,7 @@ class BoundSettings {
   std::deque<std::string> text_;
   std::deque<std::vector<riskd_string>> views_;
   std::vector<riskd_setting> items_;
+  std::vector<std::string> files_;
 };
 
 }  // namespace riskd

@@ -55,7 +55,8 @@ absl::StatusOr<std::unique_ptr<DetectorInstance>> DetectorInstance::Create(
         config.node,
         key.empty() ? config.key_path : absl::StrCat(config.key_path, ".settings.", key), where);
   }
-  return std::unique_ptr<DetectorInstance>(new DetectorInstance(std::move(library), detector));
+  return std::unique_ptr<DetectorInstance>(
+      new DetectorInstance(std::move(library), detector, settings.files()));
 }
 
 DetectorInstance::~DetectorInstance() { library_->destroy()(detector_); }

@@ -43,15 +43,19 @@ class DetectorInstance {
   DetectorRun Evaluate(const riskd_event& event, absl::Duration timeout) const;
 
   const PluginLibrary& library() const { return *library_; }
+  // The data files its settings name: a change to one reloads the config.
+  const std::vector<std::string>& data_files() const { return data_files_; }
 
  private:
-  DetectorInstance(std::shared_ptr<PluginLibrary> library, riskd_detector* detector)
-      : library_(std::move(library)), detector_(detector) {}
+  DetectorInstance(std::shared_ptr<PluginLibrary> library, riskd_detector* detector,
+                   std::vector<std::string> data_files)
+      : library_(std::move(library)), detector_(detector), data_files_(std::move(data_files)) {}
 
   // Declared first so that it is destroyed last: the library must outlive
   // the instance it created.
   std::shared_ptr<PluginLibrary> library_;
   riskd_detector* detector_;
+  std::vector<std::string> data_files_;
 };
 
 }  // namespace riskd

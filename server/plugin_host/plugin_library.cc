@@ -118,7 +118,7 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(const std::st
   d.description = Text(raw->description);
   for (size_t i = 0; i < raw->setting_count; ++i) {
     const riskd_setting_spec& s = raw->settings[i];
-    if (s.key == nullptr || s.type < RISKD_SETTING_STRING || s.type > RISKD_SETTING_STRING_LIST) {
+    if (s.key == nullptr || s.type < RISKD_SETTING_STRING || s.type > RISKD_SETTING_FILE) {
       return LoadError(path, absl::StrCat("setting #", i, " of the schema is invalid"));
     }
     d.settings.push_back(

@@ -26,11 +26,15 @@ namespace {
 
 constexpr char kServiceName[] = "riskd.v1.RiskService";
 
-// The config file and every plugin it loads: a change to any means reload.
-std::string WatchedStamp(const Config& config) {
-  std::string stamp = FileStamp(config.path);
-  for (const DetectorConfig& d : config.detectors) {
-    absl::StrAppend(&stamp, "|", FileStamp(d.plugin_path));
+// The config file, every plugin it loads and every data file their settings
+// name: a change to any means reload.
+std::string WatchedStamp(const DecisionEngine& engine) {
+  std::string stamp = FileStamp(engine.config().path);
+  for (const auto& d : engine.detectors()) {
+    absl::StrAppend(&stamp, "|", FileStamp(d.config->plugin_path));
+    for (const std::string& file : d.instance->data_files()) {
+      absl::StrAppend(&stamp, "|", FileStamp(file));
+    }
   }
   return stamp;
 }
@@ -57,7 +61,7 @@ class Runner {
     }
     const Config& config = (*engine)->config();
     SetLogLevel(config.log_level);
-    watched_stamp_ = WatchedStamp(config);
+    watched_stamp_ = WatchedStamp(**engine);
     listen_ = config.listen;
     holder_ = std::make_unique<EngineHolder>(*engine);
     absl::StatusOr<std::unique_ptr<StateStore>> store = OpenStateStore(config);
@@ -133,7 +137,7 @@ class Runner {
       LogError("config reload failed; still serving with the previous config",
                {{"error", std::string(engine.status().message())}});
       // Do not retry the same broken files every interval.
-      watched_stamp_ = WatchedStamp(holder_->Get()->config());
+      watched_stamp_ = WatchedStamp(*holder_->Get());
       return;
     }
     const Config& config = (*engine)->config();
@@ -142,7 +146,7 @@ class Runner {
                  {{"listening", listen_}, {"configured", config.listen}});
     }
     SetLogLevel(config.log_level);
-    watched_stamp_ = WatchedStamp(config);
+    watched_stamp_ = WatchedStamp(**engine);
     holder_->Set(*engine);
     LogInfo("config reloaded", {{"config", config.path},
                                 {"detectors", DescribeDetectors(**engine)},
@@ -158,7 +162,7 @@ class Runner {
       {
         absl::MutexLock lock(&reload_mu_);
         // The running config names the files to watch, its own file included.
-        changed = WatchedStamp(holder_->Get()->config()) != watched_stamp_;
+        changed = WatchedStamp(*holder_->Get()) != watched_stamp_;
       }
       if (changed) {
         LogInfo("a watched file changed: reloading the config");

@@ -45,7 +45,7 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
   std::string line = OnlyLine(f.start_output);
   EXPECT_NE(line.find("riskd.yaml:2: detectors[0].plugin: "), std::string::npos) << line;
   EXPECT_NE(line.find("test-plugins/riskd-wrong_major.so: built for detector API 2.0, but this "
-                      "riskd speaks 1.0 (the major version must match)"),
+                      "riskd speaks 1.1 (the major version must match)"),
             std::string::npos)
       << line;
   EXPECT_EQ(OnlyLine(f.check_output), line);
@@ -54,8 +54,8 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
 TEST(PluginLoadingTest, NewerAbiMinorIsRefused) {
   Failure f = ExpectBothFail(PluginConfig("riskd-newer_minor.so"));
   EXPECT_NE(OnlyLine(f.start_output)
-                .find("riskd-newer_minor.so: built for detector API 1.1, "
-                      "newer than this riskd's 1.0"),
+                .find("riskd-newer_minor.so: built for detector API 1.2, "
+                      "newer than this riskd's 1.1"),
             std::string::npos)
       << f.start_output;
 }
@@ -111,9 +111,19 @@ TEST(PluginLoadingTest, UnknownSettingListsTheKnownOnes) {
   Failure f = ExpectBothFail(PluginConfig("riskd-fixture.so", "{required_label: x, scor: 1}"));
   EXPECT_NE(OnlyLine(f.start_output)
                 .find("detectors[0].settings.scor: unknown setting (this plugin takes: score, "
-                      "signals, sleep_ms, throw_message, positive, required_label)"),
+                      "signals, sleep_ms, throw_message, positive, label_file, required_label)"),
             std::string::npos)
       << f.start_output;
+}
+
+TEST(PluginLoadingTest, UnreadableDataFileIsRefusedNamingIt) {
+  Failure f = ExpectBothFail(
+      PluginConfig("riskd-fixture.so", "{required_label: x, label_file: no-such-list.txt}"));
+  std::string line = OnlyLine(f.start_output);
+  EXPECT_NE(line.find("riskd.yaml:3: detectors[0].settings.label_file: cannot read "),
+            std::string::npos)
+      << line;
+  EXPECT_NE(line.find("/no-such-list.txt: No such file or directory"), std::string::npos) << line;
 }
 
 TEST(PluginLoadingTest, PolicyOnASignalNoDetectorDeclaresIsRefused) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <string>
 #include <thread>
@@ -111,6 +112,38 @@ TEST(ReloadTest, ARebuiltPluginIsLoadedBesideTheOldOne) {
   ASSERT_TRUE(riskd->WaitForLog("msg=\"config reloaded\"")) << riskd->Log();
   EXPECT_NE(riskd->Log().find("(fixture 0.2.0)"), std::string::npos) << riskd->Log();
   EXPECT_EQ(VerdictOf(*riskd), riskd::v1::VERDICT_ALLOW);
+}
+
+TEST(ReloadTest, AChangedDataFileReloadsTheDetectorAndABadOneKeepsTheOldData) {
+  std::string dir = MakeTempDir();
+  auto write_label = [&](const std::string& text) {
+    std::ofstream(dir + "/labels.txt.new") << text;
+    std::filesystem::rename(dir + "/labels.txt.new", dir + "/labels.txt");
+  };
+  auto label = [](RiskdProcess& riskd) {
+    AuthenticateResponse r;
+    EXPECT_TRUE(Authenticate(riskd, BrowserLogin(), &r).ok());
+    return r.signals_size() ? r.signals(0).detail() : "";
+  };
+  write_label("list v1\n");
+  auto riskd = RiskdProcess::Start(WriteConfig(dir, R"(
+reload: {watch_file: true, interval_ms: 100}
+detectors:
+  - plugin: @TEST_PLUGINS@/riskd-fixture.so
+    settings: {required_label: x, label_file: labels.txt}
+)"));
+  ASSERT_NE(riskd, nullptr);
+  EXPECT_EQ(label(*riskd), "list v1");
+
+  write_label("list v2\n");
+  ASSERT_TRUE(riskd->WaitForLog("msg=\"config reloaded\"")) << riskd->Log();
+  EXPECT_EQ(label(*riskd), "list v2");
+
+  write_label("");  // a corrupt update: the plugin refuses it
+  ASSERT_TRUE(riskd->WaitForLog("config reload failed")) << riskd->Log();
+  EXPECT_NE(riskd->Log().find("detectors[0].settings.label_file: "), std::string::npos);
+  EXPECT_NE(riskd->Log().find("the file is empty"), std::string::npos);
+  EXPECT_EQ(label(*riskd), "list v2") << "the old data keeps serving";
 }
 
 TEST(LifecycleTest, HealthServiceReportsServing) {

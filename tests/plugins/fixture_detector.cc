@@ -1,6 +1,7 @@
 // A detector whose behaviour the tests set through its settings and the
 // event's properties: a fixed or per-event score, signals, a delay, a throw.
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -43,6 +44,11 @@ class FixtureDetector {
                  .type = RISKD_SETTING_INT,
                  .default_value = "1",
                  .description = "Must be > 0: exercises plugin-side validation."},
+                {.key = "label_file",
+                 .type = RISKD_SETTING_FILE,
+                 .required = false,
+                 .default_value = std::nullopt,
+                 .description = "A data file; its first line is the detail of fixture_other."},
                 {.key = "required_label",
                  .type = RISKD_SETTING_STRING,
                  .required = true,
@@ -58,6 +64,12 @@ class FixtureDetector {
         signals_(settings.GetStringList("signals")),
         sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
         throw_message_(settings.GetString("throw_message")) {
+    if (settings.Has("label_file")) {
+      std::ifstream file(settings.GetString("label_file"));
+      if (!std::getline(file, label_) || label_.empty()) {
+        throw riskd::SettingError("label_file", "the file is empty");
+      }
+    }
     if (settings.GetInt("positive") <= 0) {
       throw riskd::SettingError("positive",
                                 "must be greater than 0, got " + settings.GetString("positive"));
@@ -77,6 +89,7 @@ class FixtureDetector {
     }
     result.SetScore(score);
     for (const std::string& signal : signals_) result.AddSignal(signal, "raised by fixture");
+    if (!label_.empty()) result.AddSignal("fixture_other", label_);
     if (std::optional<std::string_view> s = event.property("fixture_signal")) {
       result.AddSignal(*s, "requested by the event");
     }
@@ -87,6 +100,7 @@ class FixtureDetector {
   std::vector<std::string> signals_;
   std::chrono::milliseconds sleep_;
   std::string throw_message_;
+  std::string label_;  // from label_file
 };
 
 }  // namespace riskd_test

@@ -1,5 +1,7 @@
 /*
- * riskd detector plugin ABI, version 1.0.
+ * riskd detector plugin ABI, version 1.1.
+ *
+ * 1.1 added RISKD_SETTING_FILE. A plugin built for 1.0 loads in a 1.1 host.
  *
  * A detector plugin is a shared library that exports the C functions declared
  * below. Only C types cross this boundary: no C++ classes, STL types,
@@ -55,7 +57,7 @@ extern "C" {
 #endif
 
 #define RISKD_DETECTOR_API_MAJOR 1
-#define RISKD_DETECTOR_API_MINOR 0
+#define RISKD_DETECTOR_API_MINOR 1
 
 #if defined(_WIN32)
 #define RISKD_EXPORT __declspec(dllexport)
@@ -125,7 +127,14 @@ typedef enum riskd_setting_type {
   RISKD_SETTING_INT = 2,
   RISKD_SETTING_DOUBLE = 3,
   RISKD_SETTING_BOOL = 4,
-  RISKD_SETTING_STRING_LIST = 5
+  RISKD_SETTING_STRING_LIST = 5,
+  /* Since 1.1: the path of a data file (a list, a GeoIP database). The host
+   * resolves a relative path against the config file's folder, refuses an
+   * unreadable file at load (naming the config line), passes the absolute
+   * path, and watches the file: when it changes, riskd creates new detector
+   * instances beside the running ones and swaps them in, so the plugin
+   * re-reads its data in create(); a failure keeps the old instances. */
+  RISKD_SETTING_FILE = 6
 } riskd_setting_type;
 
 typedef struct riskd_setting_spec {
