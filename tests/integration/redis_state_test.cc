@@ -23,14 +23,11 @@ thresholds:
   default: {challenge_at: 0.5, deny_at: 0.9}
 )";
 
-UserProfile GetUser(RiskdProcess& riskd, const std::string& id) {
-  grpc::ClientContext context;
-  riskd::v1::GetUserRequest request;
-  request.set_user_id(id);
-  riskd::v1::GetUserResponse response;
-  grpc::Status status = riskd.stub().GetUser(&context, request, &response);
+UserProfile User(RiskdProcess& riskd, const std::string& id) {
+  UserProfile user;
+  grpc::Status status = GetUser(riskd, id, &user);
   EXPECT_TRUE(status.ok()) << status.error_message();
-  return response.user();
+  return user;
 }
 
 TEST(RedisStateTest, TwoReplicasAgreeOnAUserWhileEventsArriveAtBoth) {
@@ -59,8 +56,8 @@ TEST(RedisStateTest, TwoReplicasAgreeOnAUserWhileEventsArriveAtBoth) {
   to_a.join();
   to_b.join();
 
-  UserProfile from_a = GetUser(*a, "shared-user");
-  UserProfile from_b = GetUser(*b, "shared-user");
+  UserProfile from_a = User(*a, "shared-user");
+  UserProfile from_b = User(*b, "shared-user");
   EXPECT_EQ(from_a.events(), 2u * kEach) << "no update was lost between the replicas";
   EXPECT_EQ(from_a.logins_succeeded(), static_cast<uint32_t>(kEach));
   EXPECT_EQ(from_a.logins_failed(), static_cast<uint32_t>(kEach));
@@ -102,7 +99,7 @@ TEST(RedisStateTest, RiskdAnswersThroughAnOutageAndRecoversByItself) {
     if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(recovered) << r.state_error();
-  UserProfile olga = GetUser(*open, "olga");
+  UserProfile olga = User(*open, "olga");
   EXPECT_EQ(olga.events(), 2u) << "the event before the outage and the one after";
   ASSERT_TRUE(Authenticate(*closed, BrowserLogin("olga"), &r).ok());
   EXPECT_EQ(r.state_error(), "");

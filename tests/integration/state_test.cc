@@ -65,18 +65,9 @@ class StateTest : public ::testing::TestWithParam<std::string> {
     return event;
   }
 
-  grpc::Status GetUser(const std::string& id, UserProfile* user) {
-    grpc::ClientContext context;
-    riskd::v1::GetUserRequest request;
-    request.set_user_id(id);
-    riskd::v1::GetUserResponse response;
-    grpc::Status status = riskd_->stub().GetUser(&context, request, &response);
-    *user = response.user();
-    return status;
-  }
   UserProfile User(const std::string& id) {
     UserProfile user;
-    grpc::Status status = GetUser(id, &user);
+    grpc::Status status = GetUser(*riskd_, id, &user);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return user;
   }
@@ -105,7 +96,7 @@ TEST_P(StateTest, AcknowledgedEventsSurviveKill9) {
 
 TEST_P(StateTest, UnknownUserIsNotFound) {
   UserProfile user;
-  grpc::Status status = GetUser("nobody", &user);
+  grpc::Status status = GetUser(*riskd_, "nobody", &user);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "user_id: riskd has never seen user \"nobody\"");
 }

@@ -171,6 +171,18 @@ grpc::Status Track(RiskdProcess& riskd, const riskd::v1::Event& event,
   return riskd.stub().Track(&context, request, response);
 }
 
+grpc::Status GetUser(RiskdProcess& riskd, const std::string& user_id,
+                     riskd::v1::UserProfile* user) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  riskd::v1::GetUserRequest request;
+  request.set_user_id(user_id);
+  riskd::v1::GetUserResponse response;
+  grpc::Status status = riskd.stub().GetUser(&context, request, &response);
+  *user = response.user();
+  return status;
+}
+
 riskd::v1::Event BrowserLogin(const std::string& user_id, const std::string& ip) {
   riskd::v1::Event event;
   event.set_type(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED);

@@ -70,6 +70,7 @@ grpc::Status Authenticate(RiskdProcess& riskd, const riskd::v1::Event& event,
                           riskd::v1::AuthenticateResponse* response);
 grpc::Status Track(RiskdProcess& riskd, const riskd::v1::Event& event,
                    riskd::v1::TrackResponse* response);
+grpc::Status GetUser(RiskdProcess& riskd, const std::string& user_id, riskd::v1::UserProfile* user);
 
 // A succeeded login from a desktop Chrome, the benign baseline.
 riskd::v1::Event BrowserLogin(const std::string& user_id = "alice",
