@@ -145,6 +145,12 @@ class Runner {
       LogWarning("a new listen address takes effect at the next restart",
                  {{"listening", listen_}, {"configured", config.listen}});
     }
+    const StateConfig& running = holder_->Get()->config().state;
+    if (config.state.engine != running.engine || config.state.redis_nodes != running.redis_nodes ||
+        config.state.redis_key_prefix != running.redis_key_prefix ||
+        config.data_dir != holder_->Get()->config().data_dir) {
+      LogWarning("a new state engine, data_dir or Redis nodes take effect at the next restart");
+    }
     SetLogLevel(config.log_level);
     watched_stamp_ = WatchedStamp(**engine);
     holder_->Set(*engine);
