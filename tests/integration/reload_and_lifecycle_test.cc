@@ -189,7 +189,7 @@ TEST(LifecycleTest, SigtermLetsInFlightCallsFinish) {
 detectors:
   - plugin: @TEST_PLUGINS@/riskd-fixture.so
     timeout_ms: 5000
-    settings: {required_label: x, sleep_ms: 500, score: 0.2}
+    settings: {required_label: x, sleep_ms: 2000, score: 0.2}
 )"));
   ASSERT_NE(riskd, nullptr);
   auto in_flight = std::async(std::launch::async, [&] {
@@ -198,7 +198,8 @@ detectors:
     return std::make_pair(status.ok(), r.risk_score());
   });
   // Let the call reach the detector, then ask riskd to stop.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // (generous margins: CI machines are busy; the call takes 2 s in the detector)
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
   riskd->Signal(SIGTERM);
   auto [ok, score] = in_flight.get();
   EXPECT_TRUE(ok) << "the in-flight call was cut off";
