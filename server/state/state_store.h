@@ -34,6 +34,12 @@ class StateStore {
     std::string key;
     std::optional<std::string> value;           // nullopt deletes the key
     absl::Duration ttl = absl::ZeroDuration();  // zero: never expires
+    // When set, `value` is ignored: atomically adds this to the integer at
+    // `key` (absent: 0), stored as decimal text. `ttl` applies when the add
+    // creates the key; a counter keeps the expiry it was created with, so a
+    // time-bucket counter ("ip:{1.2.3.4}:fails:<minute>") ends with its window.
+    // Adding to a value that is not an integer fails the whole Commit.
+    std::optional<int64_t> add;
   };
 
   // An atomic update of keys that share one hash tag. With a guard, it is

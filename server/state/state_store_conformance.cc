@@ -177,6 +177,56 @@ TEST_P(StateStoreConformanceTest, ConcurrentCompareAndSetLosesNoUpdate) {
       << conflicts << " conflicts were retried";
 }
 
+Transaction Add(const std::string& key, int64_t amount, absl::Duration ttl = absl::ZeroDuration()) {
+  return Transaction{.mutations = {Mutation{.key = key, .ttl = ttl, .add = amount}}};
+}
+
+TEST_P(StateStoreConformanceTest, CountersAddAtomicallyAsDecimalText) {
+  EXPECT_TRUE(CommitOne(*store_, Add(Key("{ip}:fails"), 5)));
+  EXPECT_TRUE(CommitOne(*store_, Add(Key("{ip}:fails"), -2)));
+  EXPECT_EQ(GetOne(*store_, Key("{ip}:fails")), "3");
+  // Two adds to one key in one batch both count.
+  auto applied = store_->Commit({Add(Key("{ip}:fails"), 10), Add(Key("{ip}:fails"), 1)});
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(GetOne(*store_, Key("{ip}:fails")), "14");
+}
+
+TEST_P(StateStoreConformanceTest, ACounterEndsWithTheWindowItWasCreatedWith) {
+  ASSERT_TRUE(CommitOne(*store_, Add(Key("{ip}:minute"), 1, absl::Milliseconds(1500))));
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  ASSERT_TRUE(CommitOne(*store_, Add(Key("{ip}:minute"), 1, absl::Milliseconds(1500))));
+  EXPECT_EQ(GetOne(*store_, Key("{ip}:minute")), "2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  EXPECT_EQ(GetOne(*store_, Key("{ip}:minute")), std::nullopt)
+      << "the second add must not have extended the window";
+}
+
+TEST_P(StateStoreConformanceTest, AddToANonIntegerFailsTheCommit) {
+  ASSERT_TRUE(CommitOne(*store_, Put(Key("{x}:text"), "hello")));
+  auto applied = store_->Commit({Add(Key("{x}:text"), 1)});
+  EXPECT_FALSE(applied.ok());
+  EXPECT_EQ(GetOne(*store_, Key("{x}:text")), "hello");
+}
+
+TEST_P(StateStoreConformanceTest, ConcurrentCountersLoseNoIncrement) {
+  // Replicas bumping one per-IP counter at once, without guards.
+  const std::string key = Key("{203.0.113.9}:fails");
+  constexpr int kThreads = 4, kBatches = 25, kPerBatch = 4;
+  auto writer = [&] {
+    std::unique_ptr<StateStore> store = GetParam().make();
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<Transaction> batch;
+      for (int i = 0; i < kPerBatch; ++i) batch.push_back(Add(key, 1, absl::Minutes(5)));
+      auto applied = store->Commit(std::move(batch));
+      ASSERT_TRUE(applied.ok()) << applied.status();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(writer);
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(GetOne(*store_, key), std::to_string(kThreads * kBatches * kPerBatch));
+}
+
 TEST_P(StateStoreConformanceTest, ScanReturnsEveryKeyWithThePrefixAcrossPages) {
   std::set<std::string> expected;
   std::vector<Transaction> puts;

@@ -10,7 +10,9 @@ namespace {
 
 // KEYS: the guard key (when guarded), then one key per mutation.
 // ARGV[1]: "none", "absent" or "equals"; ARGV[2]: the expected value.
-// Then per mutation three arguments: "set", "setpx" or "del"; value; ttl ms.
+// Then per mutation three arguments: "set", "setpx", "del" or "incr"; value
+// (for incr: the amount); ttl ms ("" for none; incr sets it only on a key
+// that has no expiry yet, so a counter keeps the window it was created with).
 // A Lua string compares byte for byte, so values may hold any bytes.
 constexpr absl::string_view kScript = R"lua(local mode = ARGV[1]
 local first = 1
@@ -28,6 +30,11 @@ for i = first, #KEYS do
   local op = ARGV[arg]
   if op == 'del' then
     redis.call('DEL', KEYS[i])
+  elseif op == 'incr' then
+    redis.call('INCRBY', KEYS[i], ARGV[arg + 1])
+    if ARGV[arg + 2] ~= '' and redis.call('PTTL', KEYS[i]) == -1 then
+      redis.call('PEXPIRE', KEYS[i], ARGV[arg + 2])
+    end
   elseif op == 'setpx' then
     redis.call('SET', KEYS[i], ARGV[arg + 1], 'PX', ARGV[arg + 2])
   else
@@ -40,7 +47,12 @@ return 1
 
 // SHA1 of kScript; redis_cluster_store_test checks it against SCRIPT LOAD.
 // A stale value costs an extra round trip (NOSCRIPT, then EVAL), not errors.
-constexpr absl::string_view kScriptSha1 = "4e78e3c4b64d8e73f099a5d4153f5e817ba56c3b";
+constexpr absl::string_view kScriptSha1 = "45c0767e25315e2716307f3be6e00de616bc9210";
+
+// Round up: a TTL under a millisecond must still expire, not persist.
+int64_t TtlMs(absl::Duration ttl) {
+  return std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(ttl, absl::Milliseconds(1))));
+}
 
 }  // namespace
 
@@ -64,13 +76,14 @@ absl::StatusOr<std::optional<ScriptCall>> ToScriptCall(const StateStore::Transac
   }
   for (const StateStore::Mutation& mutation : transaction.mutations) {
     keys.push_back(absl::StrCat(key_prefix, mutation.key));
-    if (!mutation.value.has_value()) {
+    if (mutation.add.has_value()) {
+      std::string ttl =
+          mutation.ttl > absl::ZeroDuration() ? absl::StrCat(TtlMs(mutation.ttl)) : std::string();
+      args.insert(args.end(), {"incr", absl::StrCat(*mutation.add), ttl});
+    } else if (!mutation.value.has_value()) {
       args.insert(args.end(), {"del", "", ""});
     } else if (mutation.ttl > absl::ZeroDuration()) {
-      // Round up: a TTL under a millisecond must still expire, not persist.
-      int64_t ttl_ms = std::max<int64_t>(
-          1, absl::ToInt64Milliseconds(absl::Ceil(mutation.ttl, absl::Milliseconds(1))));
-      args.insert(args.end(), {"setpx", *mutation.value, absl::StrCat(ttl_ms)});
+      args.insert(args.end(), {"setpx", *mutation.value, absl::StrCat(TtlMs(mutation.ttl))});
     } else {
       args.insert(args.end(), {"set", *mutation.value, ""});
     }

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rocksdb/compaction_filter.h"
@@ -63,8 +64,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOp
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open the state store in ", options.path, ": ", s.ToString()));
   }
-  return std::unique_ptr<RocksDbStore>(
-      new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db)));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db)));
 }
 
 size_t RocksDbStore::StripeOf(const Transaction& t) const {
@@ -77,8 +77,7 @@ absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
     absl::Span<const std::string> keys) {
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<std::string> stored(keys.size());
-  std::vector<rocksdb::Status> statuses =
-      db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
+  std::vector<rocksdb::Status> statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
   int64_t now = NowMs();
   std::vector<std::optional<std::string>> out(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -101,38 +100,62 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
     for (auto s = stripes.rbegin(); s != stripes.rend(); ++s) stripes_[*s].Unlock();
   };
 
-  int64_t now = NowMs();
-  // Writes earlier in this batch, which later guards must see.
-  absl::flat_hash_map<std::string, std::optional<std::string>> pending;
+  const int64_t now = NowMs();
+  // Writes earlier in this batch, which later guards and counters must see.
+  struct Pending {
+    std::optional<std::string> value;
+    int64_t expires_at_ms = 0;
+  };
+  absl::flat_hash_map<std::string, Pending> pending;
+  auto current = [&](const std::string& key) -> absl::StatusOr<Pending> {
+    if (auto it = pending.find(key); it != pending.end()) return it->second;
+    std::string stored;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &stored);
+    if (s.IsNotFound()) return Pending{};
+    if (!s.ok()) return Unavailable(s, "read");
+    std::optional<UnwrappedValue> value = Unwrap(stored, now);
+    if (!value) return Pending{};
+    return Pending{std::string(value->value), value->expires_at_ms};
+  };
+  auto fail = [&](absl::Status status) {
+    unlock();  // nothing of the batch was written
+    return status;
+  };
+
   rocksdb::WriteBatch batch;
   std::vector<bool> applied;
   for (const Transaction& t : transactions) {
     if (t.guard_key) {
-      std::optional<std::string> current;
-      if (auto it = pending.find(*t.guard_key); it != pending.end()) {
-        current = it->second;
-      } else {
-        std::string stored;
-        rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), *t.guard_key, &stored);
-        if (!s.ok() && !s.IsNotFound()) {
-          unlock();
-          return Unavailable(s, "read");
-        }
-        if (s.ok()) current = Unwrapped(stored, now);
-      }
-      if (current != t.guard_value) {
+      absl::StatusOr<Pending> guard = current(*t.guard_key);
+      if (!guard.ok()) return fail(guard.status());
+      if (guard->value != t.guard_value) {
         applied.push_back(false);
         continue;
       }
     }
     for (const Mutation& m : t.mutations) {
-      if (m.value) {
-        int64_t expires = m.ttl > absl::ZeroDuration() ? now + absl::ToInt64Milliseconds(m.ttl) : 0;
-        batch.Put(m.key, WrapValue(*m.value, expires));
+      const int64_t expires_if_new =
+          m.ttl > absl::ZeroDuration() ? now + absl::ToInt64Milliseconds(m.ttl) : 0;
+      Pending next;
+      if (m.add) {
+        absl::StatusOr<Pending> counter = current(m.key);
+        if (!counter.ok()) return fail(counter.status());
+        int64_t n = 0;
+        if (counter->value && !absl::SimpleAtoi(*counter->value, &n)) {
+          return fail(absl::InvalidArgumentError(
+              absl::StrCat("cannot add to ", m.key, ": its value is not an integer")));
+        }
+        // A counter keeps the expiry it was created with.
+        next = {absl::StrCat(n + *m.add), counter->value ? counter->expires_at_ms : expires_if_new};
+      } else {
+        next = {m.value, expires_if_new};
+      }
+      if (next.value) {
+        batch.Put(m.key, WrapValue(*next.value, next.expires_at_ms));
       } else {
         batch.Delete(m.key);
       }
-      pending[m.key] = m.value;
+      pending[m.key] = std::move(next);
     }
     applied.push_back(true);
   }

@@ -18,14 +18,14 @@ std::string WrapValue(absl::string_view value, int64_t expires_at_ms) {
   return out;
 }
 
-std::optional<absl::string_view> UnwrapValue(absl::string_view stored, int64_t now_ms) {
+std::optional<UnwrappedValue> Unwrap(absl::string_view stored, int64_t now_ms) {
   if (stored.size() < kHeaderSize || stored[0] != kVersion) return std::nullopt;
   uint64_t expiry = 0;
   for (int i = 0; i < 8; ++i) {
     expiry |= static_cast<uint64_t>(static_cast<unsigned char>(stored[1 + i])) << (8 * i);
   }
   if (expiry != 0 && static_cast<int64_t>(expiry) <= now_ms) return std::nullopt;
-  return stored.substr(kHeaderSize);
+  return UnwrappedValue{stored.substr(kHeaderSize), static_cast<int64_t>(expiry)};
 }
 
 }  // namespace riskd

@@ -14,8 +14,19 @@ namespace riskd {
 
 std::string WrapValue(absl::string_view value, int64_t expires_at_ms);
 
-// The value, or nullopt when it has expired at `now_ms` or is not an envelope.
-std::optional<absl::string_view> UnwrapValue(absl::string_view stored, int64_t now_ms);
+struct UnwrappedValue {
+  absl::string_view value;
+  int64_t expires_at_ms;  // 0: never
+};
+
+// The value and its expiry, or nullopt when it has expired at `now_ms` or is
+// not an envelope.
+std::optional<UnwrappedValue> Unwrap(absl::string_view stored, int64_t now_ms);
+
+inline std::optional<absl::string_view> UnwrapValue(absl::string_view stored, int64_t now_ms) {
+  std::optional<UnwrappedValue> unwrapped = Unwrap(stored, now_ms);
+  return unwrapped ? std::optional<absl::string_view>(unwrapped->value) : std::nullopt;
+}
 
 }  // namespace riskd
 
