@@ -146,10 +146,9 @@ bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
   return true;
 }
 
-double CurrentRiskScore(const UserModelOptions& options, const UserRecord& record,
-                        absl::Time now) {
-  double age_hours =
-      std::max<double>(0, absl::ToDoubleHours(now - absl::FromUnixMillis(record.risk_scored_at_ms())));
+double CurrentRiskScore(const UserModelOptions& options, const UserRecord& record, absl::Time now) {
+  double age_hours = std::max<double>(
+      0, absl::ToDoubleHours(now - absl::FromUnixMillis(record.risk_scored_at_ms())));
   return record.risk_score() *
          std::pow(0.5, age_hours / absl::ToDoubleHours(options.risk_half_life));
 }
@@ -162,7 +161,8 @@ std::vector<std::string> UserFlags(const UserModelOptions& options, const UserRe
   int recent_devices = 0;
   for (const DeviceRecord& d : record.devices()) recent_devices += d.last_seen_ms() >= window_start;
   int recent_countries = 0;
-  for (const SeenValue& c : record.countries()) recent_countries += c.last_seen_ms() >= window_start;
+  for (const SeenValue& c : record.countries())
+    recent_countries += c.last_seen_ms() >= window_start;
 
   const int64_t now_ms = Ms(now);
   const bool flag[] = {

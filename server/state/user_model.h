@@ -18,24 +18,23 @@
 namespace riskd {
 
 // The flag names, as GetUser and ListUsers show them.
-inline constexpr const char* kUserFlags[] = {
-    "shared_account", "tor", "disposable_email", "lost_password",
-    "inactive",       "seen_once", "at_risk",   "compromised"};
+inline constexpr const char* kUserFlags[] = {"shared_account", "tor",        "disposable_email",
+                                             "lost_password",  "inactive",   "seen_once",
+                                             "at_risk",        "compromised"};
 
 // Applies one event and its decision to `record`. `with_verdict` is false
 // for Track (no verdict was given, so it opens no review). Returns false and
 // changes nothing when the event's request id was applied before.
 bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
-                const Decision& decision, bool with_verdict,
-                riskd::state::v1::UserRecord& record);
+                const Decision& decision, bool with_verdict, riskd::state::v1::UserRecord& record);
 
 // The record's flags at `now`, in kUserFlags order.
 std::vector<std::string> UserFlags(const UserModelOptions& options,
                                    const riskd::state::v1::UserRecord& record, absl::Time now);
 
 // The last decision's score, decayed to `now`.
-double CurrentRiskScore(const UserModelOptions& options,
-                        const riskd::state::v1::UserRecord& record, absl::Time now);
+double CurrentRiskScore(const UserModelOptions& options, const riskd::state::v1::UserRecord& record,
+                        absl::Time now);
 
 void ToUserProfile(const UserModelOptions& options, const riskd::state::v1::UserRecord& record,
                    absl::Time now, riskd::v1::UserProfile& profile);
