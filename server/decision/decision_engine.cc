@@ -69,7 +69,16 @@ absl::Status DecisionEngine::CheckPolicySignals() const {
   return absl::OkStatus();
 }
 
-Decision DecisionEngine::Decide(const NormalizedEvent& event) const {
+std::vector<std::vector<std::string>> DecisionEngine::StateKeys(
+    const NormalizedEvent& event) const {
+  AbiEvent abi_event(event);
+  std::vector<std::vector<std::string>> keys;
+  keys.reserve(detectors_.size());
+  for (const LoadedDetector& d : detectors_) keys.push_back(d.instance->StateKeys(abi_event.raw()));
+  return keys;
+}
+
+Decision DecisionEngine::Decide(const NormalizedEvent& event, const DetectorState* state) const {
   Decision decision;
   decision.detectors.reserve(detectors_.size());
   AbiEvent abi_event(event);
@@ -80,7 +89,20 @@ Decision DecisionEngine::Decide(const NormalizedEvent& event) const {
     DetectorOutcome& outcome = decision.detectors.emplace_back();
     outcome.name = d.config->name;
     outcome.weight = d.config->weight;
-    outcome.run = d.instance->Evaluate(abi_event.raw(), d.config->timeout);
+    // Each detector sees only the state it asked for.
+    riskd_event raw = abi_event.raw();
+    std::vector<riskd_state_value> values;
+    const size_t index = decision.detectors.size() - 1;
+    if (state != nullptr && index < state->size()) {
+      for (const auto& [key, value] : (*state)[index]) {
+        values.push_back({{key.data(), key.size()},
+                          {value ? value->data() : "", value ? value->size() : 0},
+                          value.has_value()});
+      }
+    }
+    raw.state = values.data();
+    raw.state_count = values.size();
+    outcome.run = d.instance->Evaluate(raw, d.config->timeout);
     if (outcome.run.error.empty()) {
       outcome.counted = true;
       outcome.counted_score = outcome.run.score;

@@ -34,8 +34,18 @@ class DecisionEngine {
   };
   const std::vector<LoadedDetector>& detectors() const { return detectors_; }
 
-  // Runs every detector and decides. Thread-safe.
-  Decision Decide(const NormalizedEvent& event) const;
+  // Per detector, in config order: the state keys it needs for `event`, as
+  // the plugin names them (ABI 1.2).
+  std::vector<std::vector<std::string>> StateKeys(const NormalizedEvent& event) const;
+
+  // Per detector, in config order: its keys and the values read for them
+  // (nullopt: absent).
+  using DetectorState =
+      std::vector<std::vector<std::pair<std::string, std::optional<std::string>>>>;
+
+  // Runs every detector and decides. Thread-safe. `state` may be null (no
+  // state read, or the store is unavailable): detectors then see none.
+  Decision Decide(const NormalizedEvent& event, const DetectorState* state = nullptr) const;
 
  private:
   explicit DecisionEngine(Config config);

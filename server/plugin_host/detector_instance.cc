@@ -22,6 +22,20 @@ void OnSignal(void* context, riskd_string name, riskd_string detail) {
       {std::string(name.data, name.size), std::string(detail.data, detail.size)});
 }
 
+void OnPut(void* context, riskd_string key, riskd_string value, int64_t ttl_ms) {
+  static_cast<Collector*>(context)->run->writes.push_back(
+      {std::string(key.data, key.size), std::string(value.data, value.size), std::nullopt, ttl_ms});
+}
+
+void OnAdd(void* context, riskd_string key, int64_t delta, int64_t ttl_ms) {
+  static_cast<Collector*>(context)->run->writes.push_back(
+      {std::string(key.data, key.size), std::nullopt, delta, ttl_ms});
+}
+
+void OnWant(void* context, riskd_string key) {
+  static_cast<std::vector<std::string>*>(context)->emplace_back(key.data, key.size);
+}
+
 void OnError(void* context, riskd_string message) {
   DetectorRun* run = static_cast<Collector*>(context)->run;
   run->error = message.size ? std::string(message.data, message.size)
@@ -64,7 +78,7 @@ DetectorInstance::~DetectorInstance() { library_->destroy()(detector_); }
 DetectorRun DetectorInstance::Evaluate(const riskd_event& event, absl::Duration timeout) const {
   DetectorRun run;
   Collector collector{&run};
-  riskd_result_sink sink{&collector, &OnScore, &OnSignal, &OnError};
+  riskd_result_sink sink{&collector, &OnScore, &OnSignal, &OnError, &OnPut, &OnAdd};
 
   auto start = std::chrono::steady_clock::now();
   int32_t rc = library_->evaluate()(detector_, &event, &sink);
@@ -81,8 +95,17 @@ DetectorRun DetectorInstance::Evaluate(const riskd_event& event, absl::Duration 
   if (!run.error.empty()) {
     run.score = 0.0;
     run.signals.clear();
+    run.writes.clear();
   }
   return run;
+}
+
+std::vector<std::string> DetectorInstance::StateKeys(const riskd_event& event) const {
+  std::vector<std::string> keys;
+  if (library_->state_keys() == nullptr) return keys;
+  riskd_key_sink sink{&keys, &OnWant};
+  if (library_->state_keys()(detector_, &event, &sink) != 0) keys.clear();
+  return keys;
 }
 
 }  // namespace riskd

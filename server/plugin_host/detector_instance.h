@@ -19,11 +19,20 @@ struct RaisedSignal {
   std::string detail;
 };
 
+// A state write a detector asked for, with its own (unprefixed) key.
+struct StateWrite {
+  std::string key;
+  std::optional<std::string> value;  // put, unless `add` is set
+  std::optional<int64_t> add;        // add to a counter
+  int64_t ttl_ms = 0;
+};
+
 // What one evaluation produced. `error` is set when the result is unusable
 // (the plugin failed, threw, timed out or returned an invalid score).
 struct DetectorRun {
   double score = 0.0;
   std::vector<RaisedSignal> signals;
+  std::vector<StateWrite> writes;  // dropped with the result on error
   std::string error;
   absl::Duration duration;
 };
@@ -41,6 +50,9 @@ class DetectorInstance {
   // Thread-safe. A run longer than `timeout` is discarded with an error: the
   // host cannot pre-empt plugin code, but it never uses a late answer.
   DetectorRun Evaluate(const riskd_event& event, absl::Duration timeout) const;
+
+  // The state keys this event needs (ABI 1.2; none for older plugins).
+  std::vector<std::string> StateKeys(const riskd_event& event) const;
 
   const PluginLibrary& library() const { return *library_; }
   // The data files its settings name: a change to one reloads the config.

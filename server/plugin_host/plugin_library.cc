@@ -98,6 +98,13 @@ absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::Load(const std::st
     *symbol.slot = reinterpret_cast<void*>(&lib.get<void()>(symbol.name));
   }
 
+  // Optional symbols declare capabilities.
+  if (lib.has("riskd_detector_state_keys")) {
+    plugin->state_keys_ =
+        &lib.get<int32_t(const riskd_detector*, const riskd_event*, const riskd_key_sink*)>(
+            "riskd_detector_state_keys");
+  }
+
   const riskd_plugin_description* raw = describe();
   if (raw == nullptr || raw->struct_size < sizeof(riskd_plugin_description)) {
     return LoadError(path, "riskd_plugin_describe returned no valid description");

@@ -45,6 +45,8 @@ class PluginLibrary {
   riskd_detector_create_fn create() const { return create_; }
   riskd_detector_evaluate_fn evaluate() const { return evaluate_; }
   riskd_detector_destroy_fn destroy() const { return destroy_; }
+  // Optional (ABI 1.2); null when the plugin uses no state.
+  riskd_detector_state_keys_fn state_keys() const { return state_keys_; }
 
  private:
   friend class PluginLibraryCache;  // names a private copy after its source
@@ -57,6 +59,7 @@ class PluginLibrary {
   riskd_detector_create_fn create_ = nullptr;
   riskd_detector_evaluate_fn evaluate_ = nullptr;
   riskd_detector_destroy_fn destroy_ = nullptr;
+  riskd_detector_state_keys_fn state_keys_ = nullptr;
 };
 
 // Shares one loaded copy of each plugin file between detectors and config

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -19,52 +20,79 @@ namespace {
 
 using riskd::state::v1::UserRecord;
 
-constexpr int kMaxCommitAttempts = 8;
+// A guarded write loses to each concurrent writer of the same user; with a
+// jittered pause after each loss, 32 attempts make giving up vanishingly rare.
+constexpr int kMaxCommitAttempts = 32;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 // A page may come back short when a filter is sparse: bound the work of one call.
 constexpr size_t kMaxScannedPerPage = 5000;
 constexpr absl::string_view kPageTokenVersion = "1:";
 
-// Writes the user's updated record and this answer, guarded by the record
-// read before: a concurrent update (another thread, another replica) makes the
-// guard fail, and the event is applied again to the fresh record.
+// The state writes detectors asked for, one unguarded transaction each.
+std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
+  std::vector<StateStore::Transaction> writes;
+  for (const DetectorOutcome& d : decision.detectors) {
+    for (const StateWrite& w : d.run.writes) {
+      StateStore::Mutation m{.key = PluginStateKey(d.name, w.key),
+                             .value = w.value,
+                             .ttl = absl::Milliseconds(w.ttl_ms),
+                             .add = w.add};
+      writes.push_back({.mutations = {std::move(m)}});
+    }
+  }
+  return writes;
+}
+
+// Writes the user's updated record, this answer and the detectors' writes in
+// one batch. The record is guarded by the value read before: a concurrent
+// update (another thread, another replica) makes the guard fail, and the
+// event is applied again to the fresh record (the detectors' writes, being
+// unguarded, were applied the first time).
 absl::Status Record(StateStore& store, const StateConfig& state, const NormalizedEvent& event,
                     const Decision& decision, bool with_verdict,
                     std::optional<std::string> user_bytes,
                     const riskd::v1::AuthenticateResponse& response) {
   const bool has_user = !event.user_id.empty();
   const std::string user_key = has_user ? UserKey(event.user_id) : "";
+  std::vector<StateStore::Transaction> detector_writes = DetectorWrites(decision);
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
     StateStore::Transaction t;
     if (has_user) {
       UserRecord record;
       if (user_bytes && !record.ParseFromString(*user_bytes)) {
-        return absl::DataLossError(absl::StrCat("the stored record of user ", event.user_id,
-                                                " cannot be read"));
+        return absl::DataLossError(
+            absl::StrCat("the stored record of user ", event.user_id, " cannot be read"));
       }
-      if (!ApplyEvent(state.user_model, event, decision, with_verdict, record)) {
-        return absl::OkStatus();  // a concurrent retry recorded it already
+      if (ApplyEvent(state.user_model, event, decision, with_verdict, record)) {
+        t.guard_key = user_key;
+        t.guard_value = user_bytes;
+        t.mutations.push_back({user_key, record.SerializeAsString()});
       }
-      t.guard_key = user_key;
-      t.guard_value = user_bytes;
-      t.mutations.push_back({user_key, record.SerializeAsString()});
     }
     if (!event.request_id_generated && with_verdict) {
       t.mutations.push_back({ResponseKey(event.user_id, event.request_id),
                              response.SerializeAsString(), state.response_ttl});
     }
-    if (t.mutations.empty()) return absl::OkStatus();
     std::vector<StateStore::Transaction> batch;
-    batch.push_back(std::move(t));
+    const bool has_record = !t.mutations.empty();
+    if (has_record) batch.push_back(std::move(t));
+    for (StateStore::Transaction& w : detector_writes) batch.push_back(std::move(w));
+    detector_writes.clear();  // applied with the first attempt only
+    if (batch.empty()) return absl::OkStatus();
     RISKD_ASSIGN_OR_RETURN(std::vector<bool> applied, store.Commit(std::move(batch)));
-    if (applied[0]) return absl::OkStatus();
+    if (!has_record || applied[0]) return absl::OkStatus();
+    // Lost to a concurrent update: pause a little, at random, so that two
+    // writers in lockstep fall out of it, then read the fresh record.
+    thread_local absl::BitGen jitter;
+    absl::SleepFor(absl::Microseconds(
+        absl::Uniform<int64_t>(jitter, 0, int64_t{50} << std::min(attempt, 6))));
     RISKD_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> fresh,
                            store.MultiGet({user_key}));
     user_bytes = fresh[0];
   }
-  return absl::AbortedError(absl::StrCat("user ", event.user_id, " changed ",
-                                         kMaxCommitAttempts, " times during one update"));
+  return absl::AbortedError(absl::StrCat("user ", event.user_id, " changed ", kMaxCommitAttempts,
+                                         " times during one update"));
 }
 
 // Fail-closed: without its memory riskd asks for a second factor.
@@ -74,8 +102,10 @@ void ApplyUnavailablePolicy(const StateConfig& state, const std::string& error,
   if (state.on_unavailable != FailMode::kClosed) return;
   response.set_verdict(riskd::v1::VERDICT_CHALLENGE);
   response.set_policy("state.on_unavailable");
-  response.set_reason(absl::StrCat("the state store is unavailable and state.on_unavailable is "
-                                   "closed: ", error));
+  response.set_reason(
+      absl::StrCat("the state store is unavailable and state.on_unavailable is "
+                   "closed: ",
+                   error));
 }
 
 }  // namespace
@@ -88,29 +118,44 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   const StateConfig& state = engine->config().state;
   RISKD_ASSIGN_OR_RETURN(NormalizedEvent event, engine->validator().Validate(raw, start));
 
-  // 1. One batched read: the user's record and any answer to this request id.
+  // 1. One batched read: the user's record, any answer to this request id,
+  // and every detector's own keys.
   std::vector<std::string> keys;
   if (!event.user_id.empty()) keys.push_back(UserKey(event.user_id));
   const bool retryable = !event.request_id_generated;
   if (retryable) keys.push_back(ResponseKey(event.user_id, event.request_id));
+  const size_t own_keys = keys.size();
+  const std::vector<std::vector<std::string>> detector_keys = engine->StateKeys(event);
+  for (size_t d = 0; d < detector_keys.size(); ++d) {
+    for (const std::string& key : detector_keys[d]) {
+      keys.push_back(PluginStateKey(engine->detectors()[d].config->name, key));
+    }
+  }
   std::optional<std::string> user_bytes;
   std::string state_error;
+  DecisionEngine::DetectorState detector_state(detector_keys.size());
   absl::StatusOr<std::vector<std::optional<std::string>>> values = store_.MultiGet(keys);
   if (!values.ok()) {
     state_error = std::string(values.status().message());
   } else {
     if (!event.user_id.empty()) user_bytes = (*values)[0];
-    if (retryable && values->back()) {
+    if (retryable && (*values)[own_keys - 1]) {
       riskd::v1::AuthenticateResponse stored;
-      if (stored.ParseFromString(*values->back())) {
+      if (stored.ParseFromString(*(*values)[own_keys - 1])) {
         stored.set_replayed(true);
         return stored;
+      }
+    }
+    size_t next = own_keys;
+    for (size_t d = 0; d < detector_keys.size(); ++d) {
+      for (const std::string& key : detector_keys[d]) {
+        detector_state[d].emplace_back(key, (*values)[next++]);
       }
     }
   }
 
   // 2. Decide.
-  Decision decision = engine->Decide(event);
+  Decision decision = engine->Decide(event, &detector_state);
   riskd::v1::AuthenticateResponse response;
   FillAuthenticateResponse(event, decision, response);
 
@@ -122,8 +167,8 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   }
   if (!state_error.empty()) {
     ApplyUnavailablePolicy(state, state_error, response);
-    LogWarning("state store unavailable", {{"request_id", event.request_id},
-                                           {"error", state_error}});
+    LogWarning("state store unavailable",
+               {{"request_id", event.request_id}, {"error", state_error}});
   }
   LogDecision(rpc, event, decision, absl::Now() - start);
   return response;
@@ -150,13 +195,13 @@ absl::StatusOr<riskd::v1::GetUserResponse> DecisionFlow::GetUser(
   RISKD_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> values,
                          store_.MultiGet({UserKey(request.user_id())}));
   if (!values[0]) {
-    return absl::NotFoundError(absl::StrCat("user_id: riskd has never seen user \"",
-                                            request.user_id(), "\""));
+    return absl::NotFoundError(
+        absl::StrCat("user_id: riskd has never seen user \"", request.user_id(), "\""));
   }
   UserRecord record;
   if (!record.ParseFromString(*values[0])) {
-    return absl::DataLossError(absl::StrCat("the stored record of user ", request.user_id(),
-                                            " cannot be read"));
+    return absl::DataLossError(
+        absl::StrCat("the stored record of user ", request.user_id(), " cannot be read"));
   }
   riskd::v1::GetUserResponse response;
   ToUserProfile(engines_.Get()->config().state.user_model, record, absl::Now(),
@@ -167,11 +212,11 @@ absl::StatusOr<riskd::v1::GetUserResponse> DecisionFlow::GetUser(
 absl::StatusOr<riskd::v1::ListUsersResponse> DecisionFlow::ListUsers(
     const riskd::v1::ListUsersRequest& request) {
   const std::string& flag = request.flag();
-  if (!flag.empty() && std::find(std::begin(kUserFlags), std::end(kUserFlags), flag) ==
-                           std::end(kUserFlags)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "flag: unknown flag \"", flag, "\" (expected one of: ", absl::StrJoin(kUserFlags, ", "),
-        ")"));
+  if (!flag.empty() &&
+      std::find(std::begin(kUserFlags), std::end(kUserFlags), flag) == std::end(kUserFlags)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag: unknown flag \"", flag,
+                     "\" (expected one of: ", absl::StrJoin(kUserFlags, ", "), ")"));
   }
   if (request.min_risk_score() < 0 || request.min_risk_score() > 1) {
     return absl::InvalidArgumentError("min_risk_score: must be between 0 and 1");
@@ -208,8 +253,8 @@ absl::StatusOr<riskd::v1::ListUsersResponse> DecisionFlow::ListUsers(
       if (CurrentRiskScore(model, record, now) < request.min_risk_score()) continue;
       riskd::v1::UserProfile profile;
       ToUserProfile(model, record, now, profile);
-      if (!flag.empty() &&
-          std::find(profile.flags().begin(), profile.flags().end(), flag) == profile.flags().end()) {
+      if (!flag.empty() && std::find(profile.flags().begin(), profile.flags().end(), flag) ==
+                               profile.flags().end()) {
         continue;
       }
       *response.add_users() = std::move(profile);
@@ -218,7 +263,8 @@ absl::StatusOr<riskd::v1::ListUsersResponse> DecisionFlow::ListUsers(
   } while (!cursor.empty() && static_cast<size_t>(response.users_size()) < page_size &&
            scanned < kMaxScannedPerPage);
   if (!cursor.empty()) {
-    response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(kPageTokenVersion, cursor)));
+    response.set_next_page_token(
+        absl::WebSafeBase64Escape(absl::StrCat(kPageTokenVersion, cursor)));
   }
   return response;
 }

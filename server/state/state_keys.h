@@ -48,6 +48,12 @@ inline std::string ResponseKey(absl::string_view user_id, absl::string_view requ
   return absl::StrCat("r:{", EscapeForTag(user_id), "}:", request_id);
 }
 
+// A detector plugin's own key, kept apart from riskd's and other detectors'.
+// The plugin's {hash tag}, if any, stays the key's tag.
+inline std::string PluginStateKey(absl::string_view detector_name, absl::string_view key) {
+  return absl::StrCat("p:", detector_name, ":", key);
+}
+
 }  // namespace riskd
 
 #endif  // RISKD_SERVER_STATE_STATE_KEYS_H_

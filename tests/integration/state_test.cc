@@ -24,7 +24,7 @@ using riskd::v1::UserProfile;
 constexpr char kDecisionConfig[] = R"(
 detectors:
   - plugin: @TEST_PLUGINS@/riskd-fixture.so
-    settings: {required_label: state-test}
+    settings: {required_label: state-test, count_per_ip: true}
 thresholds:
   default: {challenge_at: 0.5, deny_at: 0.9}
 )";
@@ -92,6 +92,31 @@ TEST_P(StateTest, AcknowledgedEventsSurviveKill9) {
   EXPECT_EQ(alice.logins_succeeded(), 20u);
   EXPECT_EQ(alice.logins_failed(), 5u);
   EXPECT_EQ(alice.consecutive_failures(), 5u);
+}
+
+TEST_P(StateTest, DetectorsReadAndWriteTheirOwnStateThroughTheHost) {
+  auto detail = [&](Event event) {
+    AuthenticateResponse r = Send(event);
+    for (const auto& s : r.signals()) {
+      if (s.name() == "fixture_other") return s.detail();
+    }
+    return std::string("no signal");
+  };
+  EXPECT_EQ(detail(BrowserLogin("p1", "198.51.100.7")),
+            "seen 0 before from this IP, last by nobody");
+  EXPECT_EQ(detail(BrowserLogin("p2", "198.51.100.7")), "seen 1 before from this IP, last by p1");
+  // A failing detector's writes are dropped with its result.
+  Event failing = BrowserLogin("p3", "198.51.100.7");
+  (*failing.mutable_properties())["fixture_throw"] = "model down";
+  Send(failing);
+  EXPECT_EQ(detail(BrowserLogin("p4", "198.51.100.7")), "seen 2 before from this IP, last by p2");
+  EXPECT_EQ(detail(BrowserLogin("p1", "2001:db8::9")),
+            "seen 0 before from this IP, last by nobody");
+  // It is riskd's state: it survives a restart.
+  riskd_->Signal(SIGKILL);
+  riskd_->WaitForExit();
+  Start();
+  EXPECT_EQ(detail(BrowserLogin("p5", "198.51.100.7")), "seen 3 before from this IP, last by p4");
 }
 
 TEST_P(StateTest, UnknownUserIsNotFound) {

@@ -44,6 +44,10 @@ class FixtureDetector {
                  .type = RISKD_SETTING_INT,
                  .default_value = "1",
                  .description = "Must be > 0: exercises plugin-side validation."},
+                {.key = "count_per_ip",
+                 .type = RISKD_SETTING_BOOL,
+                 .default_value = "false",
+                 .description = "Count events per IP in state (ABI 1.2) and report the count."},
                 {.key = "label_file",
                  .type = RISKD_SETTING_FILE,
                  .required = false,
@@ -63,7 +67,8 @@ class FixtureDetector {
       : score_(settings.GetDouble("score")),
         signals_(settings.GetStringList("signals")),
         sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
-        throw_message_(settings.GetString("throw_message")) {
+        throw_message_(settings.GetString("throw_message")),
+        count_per_ip_(settings.GetBool("count_per_ip")) {
     if (settings.Has("label_file")) {
       std::ifstream file(settings.GetString("label_file"));
       if (!std::getline(file, label_) || label_.empty()) {
@@ -74,6 +79,11 @@ class FixtureDetector {
       throw riskd::SettingError("positive",
                                 "must be greater than 0, got " + settings.GetString("positive"));
     }
+  }
+
+  std::vector<std::string> StateKeys(const riskd::Event& event) const {
+    if (!count_per_ip_ || event.ip().empty()) return {};
+    return {CountKey(event), LastUserKey(event)};
   }
 
   void Evaluate(const riskd::Event& event, riskd::Result& result) const {
@@ -90,6 +100,13 @@ class FixtureDetector {
     result.SetScore(score);
     for (const std::string& signal : signals_) result.AddSignal(signal, "raised by fixture");
     if (!label_.empty()) result.AddSignal("fixture_other", label_);
+    if (count_per_ip_ && !event.ip().empty()) {
+      std::string seen(event.state(CountKey(event)).value_or("0"));
+      std::string last(event.state(LastUserKey(event)).value_or("nobody"));
+      result.AddSignal("fixture_other", "seen " + seen + " before from this IP, last by " + last);
+      result.AddToCounter(CountKey(event), 1, /*ttl_ms=*/60'000);
+      result.PutState(LastUserKey(event), event.user_id());
+    }
     if (std::optional<std::string_view> s = event.property("fixture_signal")) {
       result.AddSignal(*s, "requested by the event");
     }
@@ -101,6 +118,13 @@ class FixtureDetector {
   std::chrono::milliseconds sleep_;
   std::string throw_message_;
   std::string label_;  // from label_file
+  bool count_per_ip_;
+
+  // Both keys carry the IP as hash tag: one Redis slot per IP.
+  static std::string CountKey(const riskd::Event& e) { return "{" + std::string(e.ip()) + "}:n"; }
+  static std::string LastUserKey(const riskd::Event& e) {
+    return "{" + std::string(e.ip()) + "}:last";
+  }
 };
 
 }  // namespace riskd_test

@@ -7,6 +7,9 @@
 //     static riskd::Description Describe();          // name, settings, signals
 //     explicit MyDetector(const riskd::Settings& s);  // throw riskd::SettingError
 //     void Evaluate(const riskd::Event& e, riskd::Result& r) const;  // thread-safe
+//     // Optional: the state keys this event needs (read in one batch for all
+//     // detectors, then available as e.state(key) in Evaluate).
+//     std::vector<std::string> StateKeys(const riskd::Event& e) const;
 //   };
 //   RISKD_DETECTOR_PLUGIN(MyDetector)
 //
@@ -73,6 +76,15 @@ class Event {
   std::optional<std::string_view> property(std::string_view key) const {
     return Find(raw_.properties, raw_.property_count, key);
   }
+  // A state value StateKeys asked for; nullopt when absent (or not asked for).
+  std::optional<std::string_view> state(std::string_view key) const {
+    for (size_t i = 0; i < raw_.state_count; ++i) {
+      if (View(raw_.state[i].key) == key) {
+        return raw_.state[i].present ? std::optional(View(raw_.state[i].value)) : std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
   const riskd_event& raw() const { return raw_; }
 
  private:
@@ -93,6 +105,15 @@ class Result {
   void SetScore(double score) { sink_.set_score(sink_.host_context, score); }
   void AddSignal(std::string_view name, std::string_view detail = {}) {
     sink_.add_signal(sink_.host_context, Borrow(name), Borrow(detail));
+  }
+  // Writes a state value, committed with the event (ttl_ms 0: no expiry).
+  void PutState(std::string_view key, std::string_view value, int64_t ttl_ms = 0) {
+    sink_.put_state(sink_.host_context, Borrow(key), Borrow(value), ttl_ms);
+  }
+  // Adds to a counter, atomically across riskd replicas; `ttl_ms` applies
+  // when this creates it.
+  void AddToCounter(std::string_view key, int64_t delta, int64_t ttl_ms = 0) {
+    sink_.add_to_counter(sink_.host_context, Borrow(key), delta, ttl_ms);
   }
 
  private:
@@ -244,6 +265,22 @@ int32_t EvaluateFor(const riskd_detector* detector, const riskd_event* event,
 }
 
 template <typename D>
+int32_t StateKeysFor(const riskd_detector* detector, const riskd_event* event,
+                     const riskd_key_sink* sink) {
+  if constexpr (requires(const D& d, const Event& e) { d.StateKeys(e); }) {
+    try {
+      for (const std::string& key :
+           reinterpret_cast<const D*>(detector)->StateKeys(Event(*event))) {
+        sink->want(sink->host_context, Borrow(key));
+      }
+    } catch (...) {
+      return 1;  // evaluate then runs without state and may report the error
+    }
+  }
+  return 0;
+}
+
+template <typename D>
 void DestroyFor(riskd_detector* detector) {
   delete reinterpret_cast<D*>(detector);
 }
@@ -269,6 +306,11 @@ void DestroyFor(riskd_detector* detector) {
   }                                                                                               \
   RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector) {                            \
     ::riskd::internal::DestroyFor<DetectorClass>(detector);                                       \
+  }                                                                                               \
+  RISKD_EXPORT int32_t riskd_detector_state_keys(const riskd_detector* detector,                  \
+                                                 const riskd_event* event,                        \
+                                                 const riskd_key_sink* sink) {                    \
+    return ::riskd::internal::StateKeysFor<DetectorClass>(detector, event, sink);                 \
   }                                                                                               \
   }
 

@@ -1,7 +1,9 @@
 /*
- * riskd detector plugin ABI, version 1.1.
+ * riskd detector plugin ABI, version 1.2.
  *
- * 1.1 added RISKD_SETTING_FILE. A plugin built for 1.0 loads in a 1.1 host.
+ * 1.1 added RISKD_SETTING_FILE. 1.2 added state: riskd_detector_state_keys,
+ * riskd_event.state and riskd_result_sink.put_state / add_to_counter.
+ * A plugin built for an older minor loads in a newer host.
  *
  * A detector plugin is a shared library that exports the C functions declared
  * below. Only C types cross this boundary: no C++ classes, STL types,
@@ -18,6 +20,7 @@
  *   Required: riskd_plugin_api_version, riskd_plugin_describe,
  *             riskd_detector_create, riskd_detector_evaluate,
  *             riskd_detector_destroy.
+ *   Optional: riskd_detector_state_keys (1.2).
  *   A library missing one of them is refused at load, naming the symbol.
  *
  * LIFECYCLE AND THREADING
@@ -31,7 +34,20 @@
  *      before the old ones are destroyed.
  *   3. riskd_detector_evaluate() is called for every event, CONCURRENTLY from
  *      several threads on the same instance. It must not block on I/O: all it
- *      needs arrives in the event (and, in later minors, the state snapshot).
+ *      needs arrives in the event, with the state values it asked for.
+ *
+ * STATE (1.2)
+ *   Before evaluate, the host calls riskd_detector_state_keys() (when the
+ *   plugin exports it) to learn which keys this event needs, reads them for
+ *   every detector in ONE batch, and passes them in riskd_event.state. The
+ *   writes evaluate asks for (put_state, add_to_counter) are committed with
+ *   the event, before the reply; they are dropped when evaluate fails.
+ *   Keys are the plugin's own: the host stores them under "p:<detector
+ *   instance name>:", so instances never see each other's state. Put a
+ *   {hash tag} in a key ("{203.0.113.9}:fails") to keep related keys in one
+ *   Redis Cluster slot. Counters are decimal text, shared safely by every
+ *   riskd replica; their expiry is fixed when they are created, so a counter
+ *   per time bucket ends with its window.
  *   4. riskd_detector_destroy() is called once per instance, after the last
  *      evaluate on it has returned.
  *
@@ -57,7 +73,7 @@ extern "C" {
 #endif
 
 #define RISKD_DETECTOR_API_MAJOR 1
-#define RISKD_DETECTOR_API_MINOR 1
+#define RISKD_DETECTOR_API_MINOR 2
 
 #if defined(_WIN32)
 #define RISKD_EXPORT __declspec(dllexport)
@@ -119,7 +135,23 @@ typedef struct riskd_event {
   size_t header_count;
   const riskd_key_value* properties;
   size_t property_count;
+  /* 1.2: the state values this detector asked for, in the order asked. */
+  const struct riskd_state_value* state;
+  size_t state_count;
 } riskd_event;
+
+/* A state value read for the detector (1.2). */
+typedef struct riskd_state_value {
+  riskd_string key;   /* as the plugin named it */
+  riskd_string value; /* empty when absent */
+  int32_t present;
+} riskd_state_value;
+
+/* Where riskd_detector_state_keys() names the keys it needs (1.2). */
+typedef struct riskd_key_sink {
+  void* host_context;
+  void (*want)(void* host_context, riskd_string key);
+} riskd_key_sink;
 
 /* Config schema: what a detector's `settings:` section may hold. */
 typedef enum riskd_setting_type {
@@ -189,6 +221,11 @@ typedef struct riskd_result_sink {
   void (*add_signal)(void* host_context, riskd_string name, riskd_string detail);
   /* Why evaluation failed; the result is discarded. */
   void (*set_error)(void* host_context, riskd_string message);
+  /* 1.2: write a state value (ttl_ms 0: no expiry), committed with the event. */
+  void (*put_state)(void* host_context, riskd_string key, riskd_string value, int64_t ttl_ms);
+  /* 1.2: add to a counter atomically across replicas; ttl_ms applies when the
+   * add creates it. */
+  void (*add_to_counter)(void* host_context, riskd_string key, int64_t delta, int64_t ttl_ms);
 } riskd_result_sink;
 
 typedef struct riskd_detector riskd_detector; /* opaque, plugin-defined */
@@ -217,6 +254,12 @@ RISKD_EXPORT int32_t riskd_detector_evaluate(const riskd_detector* detector,
 /* Required. Frees an instance. */
 RISKD_EXPORT void riskd_detector_destroy(riskd_detector* detector);
 
+/* Optional (1.2). Names, through sink->want, the state keys this event
+ * needs. Called concurrently, before evaluate; must not block. Returns 0. */
+RISKD_EXPORT int32_t riskd_detector_state_keys(const riskd_detector* detector,
+                                               const riskd_event* event,
+                                               const riskd_key_sink* sink);
+
 /* The symbol types, for hosts that resolve them at run time. */
 typedef uint32_t (*riskd_plugin_api_version_fn)(void);
 typedef const riskd_plugin_description* (*riskd_plugin_describe_fn)(void);
@@ -224,6 +267,8 @@ typedef riskd_detector* (*riskd_detector_create_fn)(const riskd_setting*, size_t
 typedef int32_t (*riskd_detector_evaluate_fn)(const riskd_detector*, const riskd_event*,
                                               const riskd_result_sink*);
 typedef void (*riskd_detector_destroy_fn)(riskd_detector*);
+typedef int32_t (*riskd_detector_state_keys_fn)(const riskd_detector*, const riskd_event*,
+                                                const riskd_key_sink*);
 
 #ifdef __cplusplus
 } /* extern "C" */

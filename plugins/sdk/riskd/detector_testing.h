@@ -42,6 +42,11 @@ class EventBuilder {
     properties_.emplace_back(std::move(key), std::move(value));
     return *this;
   }
+  // A state value as the host would pass it after StateKeys asked for it.
+  EventBuilder& add_state(std::string key, std::string value) {
+    state_.emplace_back(std::move(key), std::move(value));
+    return *this;
+  }
 
   // The returned Event is valid while this builder lives and is unchanged.
   Event Build() {
@@ -63,6 +68,10 @@ class EventBuilder {
     raw_.header_count = header_views_.size();
     raw_.properties = property_views_.data();
     raw_.property_count = property_views_.size();
+    state_views_.clear();
+    for (const auto& [k, v] : state_) state_views_.push_back({Borrow(k), Borrow(v), 1});
+    raw_.state = state_views_.data();
+    raw_.state_count = state_views_.size();
     return Event(raw_);
   }
 
@@ -80,7 +89,8 @@ class EventBuilder {
   EventType type_ = EventType::kLoginSucceeded;
   int64_t occurred_at_ms_ = 0;
   std::string user_id_ = "alice", email_, ip_, user_agent_, device_id_;
-  Pairs headers_, properties_;
+  Pairs headers_, properties_, state_;
+  std::vector<riskd_state_value> state_views_;
   std::vector<riskd_key_value> header_views_, property_views_;
   riskd_event raw_{};
 };
@@ -89,7 +99,12 @@ class EventBuilder {
 class CapturedResult {
  public:
   CapturedResult()
-      : sink_{this, &CapturedResult::OnScore, &CapturedResult::OnSignal, &CapturedResult::OnError},
+      : sink_{this,
+              &CapturedResult::OnScore,
+              &CapturedResult::OnSignal,
+              &CapturedResult::OnError,
+              &CapturedResult::OnPut,
+              &CapturedResult::OnAdd},
         result_(sink_) {}
   CapturedResult(const CapturedResult&) = delete;
   CapturedResult& operator=(const CapturedResult&) = delete;
@@ -97,6 +112,9 @@ class CapturedResult {
   Result& result() { return result_; }
   double score() const { return score_; }
   const std::vector<std::pair<std::string, std::string>>& signals() const { return signals_; }
+  // State writes, in the order made.
+  const std::vector<std::pair<std::string, std::string>>& puts() const { return puts_; }
+  const std::vector<std::pair<std::string, int64_t>>& adds() const { return adds_; }
   bool HasSignal(const std::string& name) const {
     return std::any_of(signals_.begin(), signals_.end(),
                        [&](const auto& s) { return s.first == name; });
@@ -110,11 +128,19 @@ class CapturedResult {
     static_cast<CapturedResult*>(self)->signals_.emplace_back(View(name), View(detail));
   }
   static void OnError(void*, riskd_string) {}
+  static void OnPut(void* self, riskd_string key, riskd_string value, int64_t) {
+    static_cast<CapturedResult*>(self)->puts_.emplace_back(View(key), View(value));
+  }
+  static void OnAdd(void* self, riskd_string key, int64_t delta, int64_t) {
+    static_cast<CapturedResult*>(self)->adds_.emplace_back(View(key), delta);
+  }
 
   riskd_result_sink sink_;
   Result result_;
   double score_ = 0.0;
   std::vector<std::pair<std::string, std::string>> signals_;
+  std::vector<std::pair<std::string, std::string>> puts_;
+  std::vector<std::pair<std::string, int64_t>> adds_;
 };
 
 // Settings as the host would pass them: defaults from Describe() applied,
