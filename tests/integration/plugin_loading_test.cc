@@ -159,6 +159,8 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("OK: detectors: example (example 1.0.0)"), std::string::npos)
       << check.output;
+  EXPECT_NE(check.output.find(", disposable-email (disposable-email 1.0.0)"), std::string::npos)
+      << check.output;
   EXPECT_NE(check.output.find(", darknet-ip (darknet-ip 1.0.0)"), std::string::npos)
       << check.output;
 }
