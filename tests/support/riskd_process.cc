@@ -56,36 +56,7 @@ int WaitPid(pid_t pid, std::chrono::milliseconds timeout) {
   return -1;
 }
 
-// Every test directory lives under one root per test process, removed when
-// the tests end: each riskd started here preallocates tens of MB of RocksDB
-// log, which would otherwise pile up run after run.
-const std::string& TestRoot() {
-  static const std::string* root = [] {
-    std::string pattern = ::testing::TempDir() + "riskd-tests-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    return new std::string(pattern);
-  }();
-  return *root;
-}
-
-class RemoveTestRoot : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(TestRoot(), ignored);
-  }
-};
-[[maybe_unused]] ::testing::Environment* const kRemoveTestRoot =
-    ::testing::AddGlobalTestEnvironment(new RemoveTestRoot());
-
 }  // namespace
-
-std::string MakeTempDir() {
-  std::string pattern = TestRoot() + "/XXXXXX";
-  char* dir = mkdtemp(pattern.data());
-  EXPECT_NE(dir, nullptr);
-  return pattern;
-}
 
 std::string WriteConfig(const std::string& dir, const std::string& yaml, const std::string& name) {
   std::string path = dir + "/" + name;

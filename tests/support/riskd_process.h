@@ -12,11 +12,9 @@
 
 #include "grpcpp/grpcpp.h"
 #include "riskd/v1/riskd.grpc.pb.h"
+#include "tests/support/temp_dirs.h"
 
 namespace riskd::testing {
-
-// A fresh directory under the test's temp dir.
-std::string MakeTempDir();
 
 // Writes `yaml` to `dir`/`name` after replacing @PLUGINS@ (the real plugins'
 // build folder) and @TEST_PLUGINS@ (the fixture plugins'). Returns the path.

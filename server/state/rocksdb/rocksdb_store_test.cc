@@ -8,35 +8,12 @@
 
 #include "gtest/gtest.h"
 #include "server/state/state_store_conformance.h"
+#include "tests/support/temp_dirs.h"
 
 namespace riskd::testing {
 namespace {
 
-// Test databases live under one root per process, removed when the tests end.
-const std::string& TestRoot() {
-  static const std::string* root = [] {
-    std::string pattern = ::testing::TempDir() + "riskd-rocksdb-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    return new std::string(pattern);
-  }();
-  return *root;
-}
-
-class RemoveTestRoot : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(TestRoot(), ignored);
-  }
-};
-[[maybe_unused]] ::testing::Environment* const kRemoveTestRoot =
-    ::testing::AddGlobalTestEnvironment(new RemoveTestRoot());
-
-std::string TempDir() {
-  std::string pattern = TestRoot() + "/XXXXXX";
-  EXPECT_NE(mkdtemp(pattern.data()), nullptr);
-  return pattern;
-}
+std::string TempDir() { return MakeTempDir(); }
 
 // Stores opened by one test share one database, as riskd's threads do.
 std::unique_ptr<StateStore> SharedStore() {
