@@ -69,19 +69,17 @@ absl::Status DecisionEngine::CheckPolicySignals() const {
   return absl::OkStatus();
 }
 
-std::vector<std::vector<std::string>> DecisionEngine::StateKeys(
-    const NormalizedEvent& event) const {
-  AbiEvent abi_event(event);
+std::vector<std::vector<std::string>> DecisionEngine::StateKeys(const AbiEvent& abi_event) const {
   std::vector<std::vector<std::string>> keys;
   keys.reserve(detectors_.size());
   for (const LoadedDetector& d : detectors_) keys.push_back(d.instance->StateKeys(abi_event.raw()));
   return keys;
 }
 
-Decision DecisionEngine::Decide(const NormalizedEvent& event, const DetectorState* state) const {
+Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
+                                const DetectorState* state) const {
   Decision decision;
   decision.detectors.reserve(detectors_.size());
-  AbiEvent abi_event(event);
   std::vector<WeightedScore> scores;
   scores.reserve(detectors_.size());
 

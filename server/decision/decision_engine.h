@@ -12,6 +12,7 @@
 #include "server/decision/decision.h"
 #include "server/decision/policy_evaluator.h"
 #include "server/event/event_validator.h"
+#include "server/plugin_host/abi_event.h"
 #include "server/plugin_host/detector_instance.h"
 #include "server/plugin_host/plugin_library.h"
 
@@ -36,7 +37,9 @@ class DecisionEngine {
 
   // Per detector, in config order: the state keys it needs for `event`, as
   // the plugin names them (ABI 1.2).
-  std::vector<std::vector<std::string>> StateKeys(const NormalizedEvent& event) const;
+  // `abi_event` is the C view of the event, built once per event by the
+  // caller and shared with Decide.
+  std::vector<std::vector<std::string>> StateKeys(const AbiEvent& abi_event) const;
 
   // Per detector, in config order: its keys and the values read for them
   // (nullopt: absent).
@@ -45,7 +48,8 @@ class DecisionEngine {
 
   // Runs every detector and decides. Thread-safe. `state` may be null (no
   // state read, or the store is unavailable): detectors then see none.
-  Decision Decide(const NormalizedEvent& event, const DetectorState* state = nullptr) const;
+  Decision Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
+                  const DetectorState* state) const;
 
  private:
   explicit DecisionEngine(Config config);

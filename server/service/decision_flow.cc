@@ -85,8 +85,8 @@ absl::Status Record(StateStore& store, const StateConfig& state, const Normalize
     // Lost to a concurrent update: pause a little, at random, so that two
     // writers in lockstep fall out of it, then read the fresh record.
     thread_local absl::BitGen jitter;
-    absl::SleepFor(absl::Microseconds(
-        absl::Uniform<int64_t>(jitter, 0, int64_t{50} << std::min(attempt, 6))));
+    absl::SleepFor(
+        absl::Microseconds(absl::Uniform<int64_t>(jitter, 0, int64_t{50} << std::min(attempt, 6))));
     RISKD_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> fresh,
                            store.MultiGet({user_key}));
     user_bytes = fresh[0];
@@ -125,7 +125,8 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   const bool retryable = !event.request_id_generated;
   if (retryable) keys.push_back(ResponseKey(event.user_id, event.request_id));
   const size_t own_keys = keys.size();
-  const std::vector<std::vector<std::string>> detector_keys = engine->StateKeys(event);
+  const AbiEvent abi_event(event);  // the detectors' view, built once
+  const std::vector<std::vector<std::string>> detector_keys = engine->StateKeys(abi_event);
   for (size_t d = 0; d < detector_keys.size(); ++d) {
     for (const std::string& key : detector_keys[d]) {
       keys.push_back(PluginStateKey(engine->detectors()[d].config->name, key));
@@ -155,7 +156,7 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   }
 
   // 2. Decide.
-  Decision decision = engine->Decide(event, &detector_state);
+  Decision decision = engine->Decide(event, abi_event, &detector_state);
   riskd::v1::AuthenticateResponse response;
   FillAuthenticateResponse(event, decision, response);
 
