@@ -22,23 +22,13 @@ using riskd::testing::MakeSettings;
 class DarknetIpDetectorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("darknet-ip-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    Write("tor.txt", "# Tor exits\n185.220.101.1\n2a0b:f4c2::/40\n");
-    Write("asn4.csv",
-          "3.0.0.0,3.0.0.255,16509,\"Amazon.com, Inc.\"\n"
-          "24.0.0.0,24.0.0.255,7922,\"Comcast Cable Communications, LLC\"\n"
-          "104.131.0.0,104.131.255.255,14061,\"DigitalOcean, LLC\"\n");
-    Write("asn6.csv", "2600:1f00::,2600:1fff:ffff:ffff:ffff:ffff:ffff:ffff,16509,Amazon.com\n");
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
+    data_.Write("tor.txt", "# Tor exits\n185.220.101.1\n2a0b:f4c2::/40\n");
+    data_.Write("asn4.csv",
+                "3.0.0.0,3.0.0.255,16509,\"Amazon.com, Inc.\"\n"
+                "24.0.0.0,24.0.0.255,7922,\"Comcast Cable Communications, LLC\"\n"
+                "104.131.0.0,104.131.255.255,14061,\"DigitalOcean, LLC\"\n");
+    data_.Write("asn6.csv",
+                "2600:1f00::,2600:1fff:ffff:ffff:ffff:ffff:ffff:ffff,16509,Amazon.com\n");
   }
 
   // Settings pointing at the small files above, plus `overrides`.
@@ -49,7 +39,8 @@ class DarknetIpDetectorTest : public ::testing::Test {
     return MakeSettings(DarknetIpDetector::Describe(), overrides);
   }
 
-  std::filesystem::path dir_;
+  riskd::testing::TempDataDir data_;
+  const std::filesystem::path dir_ = data_.path();
 };
 
 struct Outcome {
@@ -78,9 +69,9 @@ TEST_F(DarknetIpDetectorTest, TorExitV4AndV6) {
 }
 
 TEST_F(DarknetIpDetectorTest, TorDetectJsonWithItsNotices) {
-  Write("tor.json",
-        "[\n  \"# This is a list of all Tor exit nodes #\",\n  \"1.65.178.244\",\n"
-        "  \"2001:db8::7\",\n  \"If you keep trying to download this list too often\"\n]");
+  data_.Write("tor.json",
+              "[\n  \"# This is a list of all Tor exit nodes #\",\n  \"1.65.178.244\",\n"
+              "  \"2001:db8::7\",\n  \"If you keep trying to download this list too often\"\n]");
   DarknetIpDetector detector(Settings({{"tor_exit_list_file", (dir_ / "tor.json").string()}}));
   EXPECT_EQ(detector.tor_ranges(), 2u);
   EXPECT_EQ(Evaluated(detector, "1.65.178.244").signals.at(0).first, "tor_exit");
@@ -108,8 +99,8 @@ TEST_F(DarknetIpDetectorTest, HostingAsnsAreConfigurable) {
 }
 
 TEST_F(DarknetIpDetectorTest, ProxyAndDenyListsFromFilesAndSettings) {
-  std::string proxies = Write("proxies.txt", "# open proxies\n\n198.51.100.0/24  # a /24\n");
-  std::string denied = Write("deny.txt", "203.0.113.7\n2001:db8:bad::/48\n");
+  std::string proxies = data_.Write("proxies.txt", "# open proxies\n\n198.51.100.0/24  # a /24\n");
+  std::string denied = data_.Write("deny.txt", "203.0.113.7\n2001:db8:bad::/48\n");
   DarknetIpDetector detector(Settings({{"proxy_list_file", proxies},
                                        {"proxy_ips", "192.0.2.1"},
                                        {"deny_list_file", denied},
@@ -167,31 +158,32 @@ void ExpectSettingError(const std::function<void()>& create, const std::string& 
 }
 
 TEST_F(DarknetIpDetectorTest, AMalformedLineNamesTheFileAndLine) {
-  std::string denied = Write("deny.txt", "# mine\n203.0.113.7\n203.0.113.300\n");
+  std::string denied = data_.Write("deny.txt", "# mine\n203.0.113.7\n203.0.113.300\n");
   ExpectSettingError(
       [&] {
         DarknetIpDetector d(Settings({{"deny_list_file", denied}}));
       },
       "deny_list_file", denied + ":3: not an IP address or CIDR block: \"203.0.113.300\"");
-  std::string proxies = Write("proxies.txt", "10.0.0.0/33\n");
+  std::string proxies = data_.Write("proxies.txt", "10.0.0.0/33\n");
   ExpectSettingError(
       [&] {
         DarknetIpDetector d(Settings({{"proxy_list_file", proxies}}));
       },
       "proxy_list_file", proxies + ":1: not an IP address or CIDR block: \"10.0.0.0/33\"");
-  std::string tor = Write("tor.json", "[\n\"1.2.3.4\",\n\"1.2.3\"\n]");
+  std::string tor = data_.Write("tor.json", "[\n\"1.2.3.4\",\n\"1.2.3\"\n]");
   ExpectSettingError(
       [&] {
         DarknetIpDetector d(Settings({{"tor_exit_list_file", tor}}));
       },
       "tor_exit_list_file", tor + ":3: not an IP address or CIDR block: \"1.2.3\"");
-  std::string asn = Write("asn.csv", "3.0.0.0,3.0.0.255,16509,A\n3.0.1.0,3.0.1.255,x16509,A\n");
+  std::string asn =
+      data_.Write("asn.csv", "3.0.0.0,3.0.0.255,16509,A\n3.0.1.0,3.0.1.255,x16509,A\n");
   ExpectSettingError(
       [&] {
         DarknetIpDetector d(Settings({{"asn_ipv4_file", asn}}));
       },
       "asn_ipv4_file", asn + ":2: the ASN \"x16509\" is not a number (expected start,end,asn,org)");
-  std::string bad_range = Write("asn6.csv", "2600::,2600::1::,16509,A\n");
+  std::string bad_range = data_.Write("asn6.csv", "2600::,2600::1::,16509,A\n");
   ExpectSettingError(
       [&] {
         DarknetIpDetector d(Settings({{"asn_ipv6_file", bad_range}}));
@@ -242,7 +234,7 @@ TEST_F(DarknetIpDetectorTest, AMillionLineDenyList) {
       text += line;
     }
   }
-  std::string path = Write("big.txt", text);
+  std::string path = data_.Write("big.txt", text);
   DarknetIpDetector detector(Settings({{"deny_list_file", path}}));
   for (int i = 0; i < kLines; i += 997) {
     const int base = i - i % 3;

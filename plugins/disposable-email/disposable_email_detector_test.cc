@@ -21,20 +21,9 @@ using riskd::testing::MakeSettings;
 class DisposableEmailDetectorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("disposable-email-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    Write("domains.json", R"(["mailinator.com", "10minutemail.com", "Upper.Example."])");
-    Write("curated.json", "[\n  \"guerrillamail.com\",\n  \"mailinator.com\"\n]\n");
-    Write("wildcard.json", R"(["*.33mail.com"])");
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
+    data_.Write("domains.json", R"(["mailinator.com", "10minutemail.com", "Upper.Example."])");
+    data_.Write("curated.json", "[\n  \"guerrillamail.com\",\n  \"mailinator.com\"\n]\n");
+    data_.Write("wildcard.json", R"(["*.33mail.com"])");
   }
 
   riskd::Settings Settings(std::map<std::string, std::string> overrides = {}) {
@@ -62,7 +51,8 @@ class DisposableEmailDetectorTest : public ::testing::Test {
     return {result.score(), result.signals()};
   }
 
-  std::filesystem::path dir_;
+  riskd::testing::TempDataDir data_;
+  const std::filesystem::path dir_ = data_.path();
 };
 
 TEST_F(DisposableEmailDetectorTest, ListedDomainIsFlaggedWithItsSources) {
@@ -167,7 +157,7 @@ TEST_F(DisposableEmailDetectorTest, AllowDomainsWinOverListsAndDeny) {
 }
 
 TEST_F(DisposableEmailDetectorTest, IgnoredListEntriesAreLeftOutButNotTheirSubdomains) {
-  Write("domains.json", R"(["edu.pl", "dmtc.edu.pl", "mailinator.com"])");
+  data_.Write("domains.json", R"(["edu.pl", "dmtc.edu.pl", "mailinator.com"])");
   DisposableEmailDetector by_default(Settings());
   EXPECT_TRUE(Run(by_default, "a.kowalski@uw.edu.pl").signals.empty()) << "edu.pl is ignored";
   EXPECT_TRUE(Run(by_default, "a@dmtc.edu.pl").Has("disposable_email"));
@@ -197,7 +187,7 @@ TEST_F(DisposableEmailDetectorTest, OutOfRangeScoreNamesTheSetting) {
 }
 
 TEST_F(DisposableEmailDetectorTest, MalformedListNamesTheSettingFileAndLine) {
-  std::string path = Write("broken.json", "[\n  \"a.com\",\n  b.com\n]");
+  std::string path = data_.Write("broken.json", "[\n  \"a.com\",\n  b.com\n]");
   try {
     DisposableEmailDetector detector(Settings({{"wildcard_file", path}}));
     FAIL() << "expected a SettingError";

@@ -8,7 +8,12 @@
 #ifndef RISKD_DETECTOR_TESTING_H_
 #define RISKD_DETECTOR_TESTING_H_
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -141,6 +146,37 @@ class CapturedResult {
   std::vector<std::pair<std::string, std::string>> signals_;
   std::vector<std::pair<std::string, std::string>> puts_;
   std::vector<std::pair<std::string, int64_t>> adds_;
+};
+
+// A temporary folder for a detector's data files, removed with the object.
+//
+//   riskd::testing::TempDataDir data;
+//   std::string list = data.Write("deny.txt", "203.0.113.7\n");
+class TempDataDir {
+ public:
+  TempDataDir() {
+    static std::atomic<int> next{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("riskd-detector-test-" + std::to_string(::getpid()) + "-" + std::to_string(next++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDataDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDataDir(const TempDataDir&) = delete;
+  TempDataDir& operator=(const TempDataDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `text` to `name` in the folder and returns the file's path.
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::string file = (path_ / name).string();
+    std::ofstream(file) << text;
+    return file;
+  }
+
+ private:
+  std::filesystem::path path_;
 };
 
 // Settings as the host would pass them: defaults from Describe() applied,
