@@ -107,6 +107,11 @@ class FixtureDetector {
       result.AddToCounter(CountKey(event), 1, /*ttl_ms=*/60'000);
       result.PutState(LastUserKey(event), event.user_id());
     }
+    if (event.property("fixture_trust")) {
+      // What the host said about the device (ABI 1.3).
+      result.AddSignal("fixture_other",
+                       "device_trust=" + std::to_string(static_cast<int>(event.device_trust())));
+    }
     if (std::optional<std::string_view> s = event.property("fixture_signal")) {
       result.AddSignal(*s, "requested by the event");
     }
