@@ -293,8 +293,10 @@ void GeoVelocityDetector::Evaluate(const riskd::Event& event, riskd::Result& res
   // exit, a wrong database entry) is forgotten, or it would flag the user's
   // every later event.
   if (Remembers(type) && !impossible) {
-    history.ForgetSightings(
-        [&](const Sighting& then) { return TravelBetween(then, now, checks_).has_value(); });
+    if (!Scores(type)) {  // a scored event got here contradicting nothing
+      history.ForgetSightings(
+          [&](const Sighting& then) { return TravelBetween(then, now, checks_).has_value(); });
+    }
     history.Add(now, limits_);
     result.PutState(key, history.Encode(), ttl_ms_);
   }
