@@ -4,6 +4,8 @@
 //   <build>/plugins/bot-behaviour/bot_behaviour_benchmark
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,49 @@ void BM_UserAgentOnly(benchmark::State& state, const std::string& user_agent) {
 BENCHMARK_CAPTURE(BM_UserAgentOnly, chrome_desktop, std::string(kChrome));
 BENCHMARK_CAPTURE(BM_UserAgentOnly, chrome_iphone, std::string(kIphone));
 BENCHMARK_CAPTURE(BM_UserAgentOnly, googlebot, std::string(kGooglebot));
+
+// The user-agents package's 10,000 real browser user agents ("userAgent"
+// values; a plain scan is enough for the benchmark's input).
+std::vector<std::string> RealBrowsers() {
+  std::ifstream in(std::string(RISKD_SOURCE_DIR) + "/data/user-agents/dist/user-agents.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str(), field = "\"userAgent\": \"";
+  std::vector<std::string> out;
+  for (size_t at = json.find(field); at != std::string::npos; at = json.find(field, at)) {
+    at += field.size();
+    std::string ua;
+    for (; at < json.size() && json[at] != '"'; ++at) {
+      if (json[at] == '\\') ++at;
+      ua += json[at];
+    }
+    out.push_back(std::move(ua));
+  }
+  return out;
+}
+
+// The user-agent checks over 10,000 different browsers in turn: the DFA's
+// states for all of them, rather than one agent's, compete for the caches.
+void BM_UserAgentOnly_RealBrowsers(benchmark::State& state) {
+  static const auto* detector = new BotBehaviourDetector(MakeSettings(
+      BotBehaviourDetector::Describe(),
+      {{"crawler_patterns_file", kPatterns},
+       {"disabled_signals", "credential_stuffing,password_spray,brute_force,machine_timing"}}));
+  std::vector<EventBuilder> builders;
+  for (const std::string& ua : RealBrowsers()) builders.push_back(Login(ua, false));
+  if (builders.empty()) {
+    state.SkipWithError("no data/user-agents: run scripts/fetch-data.sh");
+    return;
+  }
+  riskd_result_sink sink = NullSink();
+  riskd::Result result(sink);
+  size_t i = 0;
+  for (auto _ : state) {
+    detector->Evaluate(builders[i].Build(), result);
+    i = (i + 1) % builders.size();
+  }
+}
+BENCHMARK(BM_UserAgentOnly_RealBrowsers);
 
 void BM_Load(benchmark::State& state) {
   for (auto _ : state) {

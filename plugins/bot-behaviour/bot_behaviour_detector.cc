@@ -294,13 +294,15 @@ WindowCounter::Sample BotBehaviourDetector::UserSample(const EventSubjects& subj
 
 std::vector<std::string> BotBehaviourDetector::StateKeys(const riskd::Event& event) const {
   std::vector<std::string> keys;
+  keys.reserve(20);
   const EventSubjects subjects = SubjectsOf(event, ipv6_prefix_length_);
   if (!subjects.ip_tag.empty()) {
-    if (stuffing_window_) stuffing_window_->AddKeys(IpSample(subjects), keys);
-    if (spray_window_) spray_window_->AddKeys(IpSample(subjects), keys);
+    const WindowCounter::Sample sample = IpSample(subjects);
+    if (stuffing_window_) WindowCounter::AddKeys(stuffing_window_->KeysOf(sample), keys);
+    if (spray_window_) WindowCounter::AddKeys(spray_window_->KeysOf(sample), keys);
   }
   if (brute_force_window_ && !subjects.user_tag.empty()) {
-    brute_force_window_->AddKeys(UserSample(subjects), keys);
+    WindowCounter::AddKeys(brute_force_window_->KeysOf(UserSample(subjects)), keys);
   }
   if (timing_) {
     if (std::string key = TimingKey(subjects); !key.empty()) keys.push_back(std::move(key));
@@ -312,9 +314,11 @@ void BotBehaviourDetector::Evaluate(const riskd::Event& event, riskd::Result& re
   Findings findings(result);
   CheckUserAgent(event, findings);
   CheckHeaders(event, findings);
-  const EventSubjects subjects = SubjectsOf(event, ipv6_prefix_length_);
-  CheckLogins(event, subjects, findings, result);
-  CheckTiming(event, subjects, findings, result);
+  if (stuffing_window_ || spray_window_ || brute_force_window_ || timing_) {
+    const EventSubjects subjects = SubjectsOf(event, ipv6_prefix_length_);
+    CheckLogins(event, subjects, findings, result);
+    CheckTiming(event, subjects, findings, result);
+  }
   result.SetScore(findings.score());
 }
 
@@ -358,7 +362,8 @@ void BotBehaviourDetector::CheckLogins(const riskd::Event& event, const EventSub
   bool stuffing = false;
   if (stuffing_window_ && !subjects.ip_tag.empty()) {
     const WindowCounter::Sample sample = IpSample(subjects);
-    const WindowCounter::Counts c = stuffing_window_->Count(sample, event);
+    const WindowCounter::SampleKeys keys = stuffing_window_->KeysOf(sample);
+    const WindowCounter::Counts c = stuffing_window_->Count(sample, keys, event);
     const double failed = c.events > 0 ? c.failures / c.events : 0.0;
     if (c.distinct >= stuffing_.min_users && c.events > 0 &&
         failed >= stuffing_.min_failure_ratio) {
@@ -368,11 +373,12 @@ void BotBehaviourDetector::CheckLogins(const riskd::Event& event, const EventSub
                        " logins, " + Percent(failed) + " failed in the last " +
                        WindowText(stuffing_window_->window_ms()));
     }
-    stuffing_window_->Record(sample, event, result);
+    stuffing_window_->Record(sample, keys, c, result);
   }
   if (spray_window_ && !subjects.ip_tag.empty()) {
     const WindowCounter::Sample sample = IpSample(subjects);
-    const WindowCounter::Counts c = spray_window_->Count(sample, event);
+    const WindowCounter::SampleKeys keys = spray_window_->KeysOf(sample);
+    const WindowCounter::Counts c = spray_window_->Count(sample, keys, event);
     const double failed = c.events > 0 ? c.failures / c.events : 0.0;
     const double per_user = c.distinct > 0 ? c.events / c.distinct : 0.0;
     // A fast run is credential stuffing; spraying is the slow run below it.
@@ -383,18 +389,19 @@ void BotBehaviourDetector::CheckLogins(const riskd::Event& event, const EventSub
                        " logins each, " + Percent(failed) + " failed in the last " +
                        WindowText(spray_window_->window_ms()));
     }
-    spray_window_->Record(sample, event, result);
+    spray_window_->Record(sample, keys, c, result);
   }
   if (brute_force_window_ && !subjects.user_tag.empty()) {
     const WindowCounter::Sample sample = UserSample(subjects);
-    const WindowCounter::Counts c = brute_force_window_->Count(sample, event);
+    const WindowCounter::SampleKeys keys = brute_force_window_->KeysOf(sample);
+    const WindowCounter::Counts c = brute_force_window_->Count(sample, keys, event);
     if (c.events >= brute_force_.min_failures && c.distinct >= brute_force_.min_ips) {
       findings.Add("brute_force", scores_.brute_force,
                    "user " + Quoted(event.user_id()) + ": " + Count(c.events) +
                        " failed logins from " + Count(c.distinct) + " IPs in the last " +
                        WindowText(brute_force_window_->window_ms()));
     }
-    brute_force_window_->Record(sample, event, result);
+    brute_force_window_->Record(sample, keys, c, result);
   }
 }
 

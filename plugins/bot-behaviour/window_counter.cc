@@ -21,60 +21,70 @@ int64_t WindowCounter::Bucket(int64_t at_ms) const {
 }
 
 std::string WindowCounter::Key(std::string_view tag, char kind, int64_t bucket) const {
-  std::string key(tag);
-  key.append(":").append(name_).append(":");
+  char digits[24];
+  char* end = std::to_chars(digits, digits + sizeof(digits), bucket).ptr;
+  std::string key;
+  // One allocation: room for a marker's ":<16 hex digits>" too.
+  key.reserve(tag.size() + name_.size() + (end - digits) + 24);
+  key.append(tag).append(":").append(name_);
+  key += ':';
   key += kind;
-  key.append(":").append(std::to_string(bucket));
+  key += ':';
+  key.append(digits, static_cast<size_t>(end - digits));
   return key;
 }
 
-std::string WindowCounter::MarkerKey(const Sample& sample) const {
-  std::string key = Key(sample.subject_tag, 'm', Bucket(sample.at_ms));
-  key.append(":").append(sample.other);
-  return key;
-}
-
-void WindowCounter::AddKeys(const Sample& sample, std::vector<std::string>& keys) const {
-  const int64_t bucket = Bucket(sample.at_ms);
-  for (char kind : {'n', 'f', 'd'}) {
-    if (kind == 'f' && !count_failures_) continue;
-    keys.push_back(Key(sample.subject_tag, kind, bucket));
-    keys.push_back(Key(sample.subject_tag, kind, bucket - 1));
+WindowCounter::SampleKeys WindowCounter::KeysOf(const Sample& sample) const {
+  SampleKeys keys;
+  keys.bucket = Bucket(sample.at_ms);
+  for (int i = 0; i < 2; ++i) {
+    keys.events[i] = Key(sample.subject_tag, 'n', keys.bucket - i);
+    if (count_failures_) keys.failures[i] = Key(sample.subject_tag, 'f', keys.bucket - i);
+    keys.distinct[i] = Key(sample.subject_tag, 'd', keys.bucket - i);
   }
-  if (sample.counted && !sample.other.empty()) keys.push_back(MarkerKey(sample));
+  if (sample.counted && !sample.other.empty()) {
+    keys.marker = Key(sample.subject_tag, 'm', keys.bucket);
+    keys.marker.append(":").append(sample.other);
+  }
+  return keys;
 }
 
-bool WindowCounter::IsNewOther(const Sample& sample, const riskd::Event& event) const {
-  return sample.counted && !sample.other.empty() && !event.state(MarkerKey(sample)).has_value();
+void WindowCounter::AddKeys(SampleKeys keys, std::vector<std::string>& out) {
+  for (std::string* group : {keys.events, keys.failures, keys.distinct}) {
+    for (int i = 0; i < 2; ++i) {
+      if (!group[i].empty()) out.push_back(std::move(group[i]));
+    }
+  }
+  if (!keys.marker.empty()) out.push_back(std::move(keys.marker));
 }
 
-WindowCounter::Counts WindowCounter::Count(const Sample& sample, const riskd::Event& event) const {
-  const int64_t bucket = Bucket(sample.at_ms);
+WindowCounter::Counts WindowCounter::Count(const Sample& sample, const SampleKeys& keys,
+                                           const riskd::Event& event) const {
   // The previous bucket's share of the window that ends now.
   const double previous_weight =
-      1.0 - static_cast<double>(sample.at_ms - bucket * window_ms_) / window_ms_;
-  auto windowed = [&](char kind, bool self) {
-    return static_cast<double>(CounterValue(event, Key(sample.subject_tag, kind, bucket))) +
-           (self ? 1.0 : 0.0) +
-           previous_weight * CounterValue(event, Key(sample.subject_tag, kind, bucket - 1));
+      1.0 - static_cast<double>(sample.at_ms - keys.bucket * window_ms_) / window_ms_;
+  auto windowed = [&](const std::string* group, bool self) {
+    return static_cast<double>(CounterValue(event, group[0])) + (self ? 1.0 : 0.0) +
+           previous_weight * CounterValue(event, group[1]);
   };
-  return {.events = windowed('n', sample.counted),
-          .failures = count_failures_ ? windowed('f', sample.counted && sample.failed) : 0.0,
-          .distinct = windowed('d', IsNewOther(sample, event))};
+  Counts counts;
+  counts.new_other = !keys.marker.empty() && !event.state(keys.marker).has_value();
+  counts.events = windowed(keys.events, sample.counted);
+  if (count_failures_) counts.failures = windowed(keys.failures, sample.counted && sample.failed);
+  counts.distinct = windowed(keys.distinct, counts.new_other);
+  return counts;
 }
 
-void WindowCounter::Record(const Sample& sample, const riskd::Event& event,
+void WindowCounter::Record(const Sample& sample, const SampleKeys& keys, const Counts& counts,
                            riskd::Result& result) const {
   if (!sample.counted) return;
   // Long enough for the bucket and the next one, which still reads it.
   const int64_t ttl_ms = 2 * window_ms_;
-  const int64_t bucket = Bucket(sample.at_ms);
-  result.AddToCounter(Key(sample.subject_tag, 'n', bucket), 1, ttl_ms);
-  if (count_failures_ && sample.failed)
-    result.AddToCounter(Key(sample.subject_tag, 'f', bucket), 1, ttl_ms);
-  if (IsNewOther(sample, event)) {
-    result.AddToCounter(Key(sample.subject_tag, 'd', bucket), 1, ttl_ms);
-    result.PutState(MarkerKey(sample), "1", ttl_ms);
+  result.AddToCounter(keys.events[0], 1, ttl_ms);
+  if (count_failures_ && sample.failed) result.AddToCounter(keys.failures[0], 1, ttl_ms);
+  if (counts.new_other) {
+    result.AddToCounter(keys.distinct[0], 1, ttl_ms);
+    result.PutState(keys.marker, "1", ttl_ms);
   }
 }
 

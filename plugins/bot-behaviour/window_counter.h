@@ -42,27 +42,34 @@ class WindowCounter {
     bool failed = false;
   };
 
+  // The keys of one sample, built once per call.
+  struct SampleKeys {
+    int64_t bucket = 0;
+    std::string events[2], failures[2], distinct[2];  // [0]: this bucket, [1]: the previous
+    std::string marker;  // empty unless the sample is counted and has an other
+  };
+  SampleKeys KeysOf(const Sample& sample) const;
+
+  // Moves the keys Count reads into `out`.
+  static void AddKeys(SampleKeys keys, std::vector<std::string>& out);
+
   struct Counts {
     double events = 0;
-    double failures = 0;
+    double failures = 0;  // 0 without count_failures
     double distinct = 0;
+    bool new_other = false;  // the sample's other was not yet counted in this bucket
   };
-
-  // The keys Count and Record read (markers only for counted samples).
-  void AddKeys(const Sample& sample, std::vector<std::string>& keys) const;
-
   // The window's counts, including this sample.
-  Counts Count(const Sample& sample, const riskd::Event& event) const;
+  Counts Count(const Sample& sample, const SampleKeys& keys, const riskd::Event& event) const;
 
   // The writes that record this sample (none unless counted).
-  void Record(const Sample& sample, const riskd::Event& event, riskd::Result& result) const;
+  void Record(const Sample& sample, const SampleKeys& keys, const Counts& counts,
+              riskd::Result& result) const;
 
   int64_t window_ms() const { return window_ms_; }
 
  private:
   std::string Key(std::string_view tag, char kind, int64_t bucket) const;
-  std::string MarkerKey(const Sample& sample) const;
-  bool IsNewOther(const Sample& sample, const riskd::Event& event) const;
   int64_t Bucket(int64_t at_ms) const;
 
   std::string name_;

@@ -164,6 +164,8 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
       << check.output;
   EXPECT_NE(check.output.find(", darknet-ip (darknet-ip 1.0.0)"), std::string::npos)
       << check.output;
+  EXPECT_NE(check.output.find(", bot-behaviour (bot-behaviour 1.0.0)"), std::string::npos)
+      << check.output;
 }
 
 }  // namespace
