@@ -134,11 +134,11 @@ riskd::Description BotBehaviourDetector::Describe() {
                     "Share of that IP's logins that failed."),
               integer("password_spray_window_s", "86400", "Password spray window."),
               integer("password_spray_min_users", "30",
-                      "Distinct users one IP tried in the window."),
-              {.key = "password_spray_max_attempts_per_user",
+                      "Distinct users with failed logins from one IP in the window."),
+              {.key = "password_spray_max_failures_per_user",
                .type = RISKD_SETTING_DOUBLE,
                .default_value = "3",
-               .description = "At most this many logins per user on average."},
+               .description = "At most this many failed logins per such user on average."},
               score("password_spray_min_failure_ratio", "0.9",
                     "Share of that IP's logins that failed."),
               integer("brute_force_window_s", "3600", "Brute force window."),
@@ -189,8 +189,8 @@ BotBehaviourDetector::BotBehaviourDetector(const riskd::Settings& settings)
           .min_failure_ratio = ScoreSetting(settings, "credential_stuffing_min_failure_ratio")},
       spray_{.min_users = static_cast<double>(
                  IntSetting(settings, "password_spray_min_users", 1, 1'000'000)),
-             .max_attempts_per_user =
-                 PositiveSetting(settings, "password_spray_max_attempts_per_user"),
+             .max_failures_per_user =
+                 PositiveSetting(settings, "password_spray_max_failures_per_user"),
              .min_failure_ratio = ScoreSetting(settings, "password_spray_min_failure_ratio")},
       brute_force_{
           .min_failures =
@@ -284,6 +284,14 @@ WindowCounter::Sample BotBehaviourDetector::IpSample(const EventSubjects& subjec
           .failed = subjects.failed};
 }
 
+WindowCounter::Sample BotBehaviourDetector::SpraySample(const EventSubjects& subjects) const {
+  WindowCounter::Sample sample = IpSample(subjects);
+  // Only failing users count: the many users who log in fine from a shared
+  // address then leave no marker behind for a whole spray window.
+  if (!subjects.failed) sample.other = {};
+  return sample;
+}
+
 WindowCounter::Sample BotBehaviourDetector::UserSample(const EventSubjects& subjects) const {
   return {.subject_tag = subjects.user_tag,
           .other = subjects.ip_hash,
@@ -297,9 +305,10 @@ std::vector<std::string> BotBehaviourDetector::StateKeys(const riskd::Event& eve
   keys.reserve(20);
   const EventSubjects subjects = SubjectsOf(event, ipv6_prefix_length_);
   if (!subjects.ip_tag.empty()) {
-    const WindowCounter::Sample sample = IpSample(subjects);
-    if (stuffing_window_) WindowCounter::AddKeys(stuffing_window_->KeysOf(sample), keys);
-    if (spray_window_) WindowCounter::AddKeys(spray_window_->KeysOf(sample), keys);
+    if (stuffing_window_) {
+      WindowCounter::AddKeys(stuffing_window_->KeysOf(IpSample(subjects)), keys);
+    }
+    if (spray_window_) WindowCounter::AddKeys(spray_window_->KeysOf(SpraySample(subjects)), keys);
   }
   if (brute_force_window_ && !subjects.user_tag.empty()) {
     WindowCounter::AddKeys(brute_force_window_->KeysOf(UserSample(subjects)), keys);
@@ -376,18 +385,18 @@ void BotBehaviourDetector::CheckLogins(const riskd::Event& event, const EventSub
     stuffing_window_->Record(sample, keys, c, result);
   }
   if (spray_window_ && !subjects.ip_tag.empty()) {
-    const WindowCounter::Sample sample = IpSample(subjects);
+    const WindowCounter::Sample sample = SpraySample(subjects);
     const WindowCounter::SampleKeys keys = spray_window_->KeysOf(sample);
     const WindowCounter::Counts c = spray_window_->Count(sample, keys, event);
     const double failed = c.events > 0 ? c.failures / c.events : 0.0;
-    const double per_user = c.distinct > 0 ? c.events / c.distinct : 0.0;
+    const double per_user = c.distinct > 0 ? c.failures / c.distinct : 0.0;
     // A fast run is credential stuffing; spraying is the slow run below it.
     if (!stuffing && c.distinct >= spray_.min_users && c.events > 0 &&
-        failed >= spray_.min_failure_ratio && per_user <= spray_.max_attempts_per_user) {
+        failed >= spray_.min_failure_ratio && per_user <= spray_.max_failures_per_user) {
       findings.Add("password_spray", scores_.password_spray,
-                   subjects.ip + ": " + Count(c.distinct) + " users, " + Format("%.1f", per_user) +
-                       " logins each, " + Percent(failed) + " failed in the last " +
-                       WindowText(spray_window_->window_ms()));
+                   subjects.ip + ": " + Count(c.distinct) + " users failed " +
+                       Format("%.1f", per_user) + " times each, " + Percent(failed) +
+                       " of logins failed in the last " + WindowText(spray_window_->window_ms()));
     }
     spray_window_->Record(sample, keys, c, result);
   }

@@ -43,7 +43,7 @@ class BotBehaviourDetector {
   };
   struct SprayRule {
     double min_users;
-    double max_attempts_per_user;
+    double max_failures_per_user;
     double min_failure_ratio;
   };
   struct BruteForceRule {
@@ -62,6 +62,7 @@ class BotBehaviourDetector {
   void LoadPatterns(const riskd::Settings& settings);
   std::string TimingKey(const EventSubjects& subjects) const;
   WindowCounter::Sample IpSample(const EventSubjects& subjects) const;
+  WindowCounter::Sample SpraySample(const EventSubjects& subjects) const;
   WindowCounter::Sample UserSample(const EventSubjects& subjects) const;
 
   void CheckUserAgent(const riskd::Event& event, Findings& findings) const;

@@ -195,7 +195,7 @@ TEST_F(BotBehaviourDetectorTest, OutOfRangeSettingsNameTheSetting) {
   EXPECT_EQ(SettingErrorOf({{"machine_timing_per", "user"}}, &key),
             "must be ip or device, got \"user\"");
   EXPECT_EQ(key, "machine_timing_per");
-  EXPECT_EQ(SettingErrorOf({{"password_spray_max_attempts_per_user", "0"}}, &key),
+  EXPECT_EQ(SettingErrorOf({{"password_spray_max_failures_per_user", "0"}}, &key),
             "must be above 0, got 0");
   EXPECT_EQ(SettingErrorOf({{"browser_headers", "accept,Accept-Language"}}, &key),
             "\"Accept-Language\" is not a lower-case header name");

@@ -134,7 +134,8 @@ TEST_F(LoginSignalsTest, TheWindowSlides) {
 }
 
 TEST_F(LoginSignalsTest, ASlowRunUnderTheStuffingRateIsPasswordSpray) {
-  BotBehaviourDetector detector = Detector();  // 30 users, <= 3 each, 90% failed, 24 h
+  BotBehaviourDetector detector =
+      Detector();  // 30 failing users, <= 3 failures each, 90% failed, 24 h
   HostStateForTests host(detector);
   for (int i = 1; i <= 40; ++i) {
     // One user every 20 minutes, never more than one per 10-minute bucket.
@@ -142,8 +143,9 @@ TEST_F(LoginSignalsTest, ASlowRunUnderTheStuffingRateIsPasswordSpray) {
     EXPECT_FALSE(o.Has("credential_stuffing")) << i;
     EXPECT_EQ(o.Has("password_spray"), i >= 30) << i;
     if (i == 30) {
-      EXPECT_EQ(o.Detail("password_spray"),
-                "203.0.113.77: 30 users, 1.0 logins each, 100% failed in the last 24 h");
+      EXPECT_EQ(
+          o.Detail("password_spray"),
+          "203.0.113.77: 30 users failed 1.0 times each, 100% of logins failed in the last 24 h");
       EXPECT_DOUBLE_EQ(o.score, 0.8);
     }
   }
@@ -210,6 +212,9 @@ TEST_F(LoginSignalsTest, KeysCarryTheIpOrUserHashTag) {
   EXPECT_EQ(host.values().size(), 2u * 4 + 3);
   EXPECT_EQ(host.values().at("{203.0.113.9}:cs:n:" + std::to_string(kDayStart / (10 * kMinute))),
             "1");
+  // A login that worked leaves no marker for the day-long spray window, nor
+  // for brute force.
+  EXPECT_EQ(host.Run(Succeeded("bob", "203.0.113.9", kDayStart + kSecond)).keys.size(), 7u + 6 + 4);
 }
 
 TEST_F(LoginSignalsTest, DisabledSignalsReadAndWriteNothing) {

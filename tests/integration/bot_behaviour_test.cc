@@ -342,6 +342,22 @@ TEST_F(DefaultConfigTest, StuffingIsDeniedAndBotLoginsAreChallenged) {
   EXPECT_EQ(person.verdict(), riskd::v1::VERDICT_ALLOW) << person.DebugString();
 }
 
+TEST_F(DefaultConfigTest, DistributedBruteForceChallengesTheAccountsLogin) {
+  const absl::Time start = PreviousBucketStart(absl::Hours(1));
+  for (int i = 1; i <= 10; ++i) {
+    Send(Login(riskd::v1::EVENT_TYPE_LOGIN_FAILED, "frank", absl::StrCat("198.18.0.", i),
+               start + absl::Seconds(i * 7)));
+  }
+  Event own = Login(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED, "frank", "81.2.69.170",
+                    start + absl::Seconds(100));
+  own.mutable_context()->set_device_id("phone-of-frank");
+  AuthenticateResponse r = Send(own);
+  EXPECT_EQ(r.verdict(), riskd::v1::VERDICT_CHALLENGE) << r.DebugString();
+  EXPECT_EQ(r.policy(), "challenge-attacked-logins");
+  EXPECT_EQ(Detail(r, "brute_force"),
+            "user \"frank\": 10 failed logins from 10 IPs in the last 1 h");
+}
+
 // ---------------------------------------------------------------------------
 // The pattern file: the operator's own, watched and reloaded.
 
