@@ -204,9 +204,9 @@ TEST_F(BotBehaviourDetectorTest, OutOfRangeSettingsNameTheSetting) {
             "must be between 16 and 128, got 129");
 }
 
-// The shipped list (scripts/fetch-data.sh): every example user agent it
-// carries is flagged. tests/integration/bot_behaviour_test.cc measures the
-// browsers' side through riskd.
+// The shipped list (scripts/fetch-data.sh) loads whole. The measurement on
+// all its example agents and on 10,000 real browsers goes through riskd, in
+// tests/integration/bot_behaviour_test.cc.
 TEST(BotBehaviourRealDataTest, ShippedPatternsLoad) {
   const std::string path =
       std::string(RISKD_SOURCE_DIR) + "/data/crawler-user-agents/crawler-user-agents.json";
