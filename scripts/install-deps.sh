@@ -9,6 +9,7 @@ packages=(
   libbenchmark-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
   libmaxminddb-dev mmdb-bin
+  libre2-dev
 )
 
 missing=()

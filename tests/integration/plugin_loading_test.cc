@@ -166,6 +166,8 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
       << check.output;
   EXPECT_NE(check.output.find(", geo-velocity (geo-velocity 1.0.0)"), std::string::npos)
       << check.output;
+  EXPECT_NE(check.output.find(", bot-behaviour (bot-behaviour 1.0.0)"), std::string::npos)
+      << check.output;
 }
 
 }  // namespace
