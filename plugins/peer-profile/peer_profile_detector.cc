@@ -143,12 +143,13 @@ riskd::Description PeerProfileDetector::Describe() {
                .description = "A user's history is forgotten after this long without events."},
               {.key = "sketch_width",
                .type = RISKD_SETTING_INT,
-               .default_value = "32768",
+               .default_value = "65536",
                .description = "Counters per row of the global frequency sketches."},
               {.key = "sketch_depth",
                .type = RISKD_SETTING_INT,
-               .default_value = "2",
-               .description = "Rows per sketch (keys read per feature and event)."},
+               .default_value = "1",
+               .description = "Rows per sketch: keys read per feature and event; more rows "
+                              "protect rare values from colliding with popular ones."},
               {.key = "window_hours",
                .type = RISKD_SETTING_INT,
                .default_value = "168",
@@ -352,11 +353,12 @@ void PeerProfileDetector::Evaluate(const riskd::Event& event, riskd::Result& res
   }
   result.SetScore(1.0 - (1.0 - profile_score) * (1.0 - peer_score));
 
-  // Learn: a succeeded login joins the user's history and the population's
-  // frequencies.
+  // Learn: a succeeded login joins the user's history, and its values the
+  // population's counts where this user is not counted for them yet.
   if (type == riskd::EventType::kLoginSucceeded) {
-    history.Learn(login, max_values_, history_max_logins_);
-    sketch_.Add(login, now, result);
+    const CountedWindows before =
+        history.Learn(login, max_values_, history_max_logins_, sketch_.HalfWindow(now));
+    sketch_.Add(login, before, now, result);
   }
   result.PutState(history_key, history.Encode(), history_ttl_ms_);
 }

@@ -29,7 +29,8 @@ class PeerProfileDetector {
   explicit PeerProfileDetector(const riskd::Settings& settings);
 
   // 1 key for the user's history, 1 + depth x features for the global
-  // sketch, and 7 more for a young account's peers.
+  // sketch (9 keys in all by default), and 7 more for a young account's
+  // peers.
   std::vector<std::string> StateKeys(const riskd::Event& event) const;
 
   // Pure and thread-safe; writes the user's history and the counters back

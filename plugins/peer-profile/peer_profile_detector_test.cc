@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "riskd/detector_testing.h"
 #include "test_event.h"
 #include "user_history.h"
+#include "windows.h"
 
 namespace riskd_peer_profile {
 namespace {
@@ -185,12 +187,33 @@ TEST_F(PeerProfileDetectorTest, ANewBrowserAtHomeIsMildAndANewCountryOnTheKnownD
 TEST_F(PeerProfileDetectorTest, KeysReadAndWritten) {
   TestEventSpec login = AliceAtHome(0);
   Run(login);
-  // The history, the sketch's total and 7 features x 2 rows.
-  ASSERT_EQ(store_.keys().size(), 16u);
+  // The history, the sketch's total and 7 features x 1 row.
+  ASSERT_EQ(store_.keys().size(), 9u);
   EXPECT_EQ(store_.keys()[0], "{alice}:h");
   EXPECT_EQ(store_.keys()[1].substr(0, 2), "g:");
   EXPECT_EQ(store_.puts(), 1);
-  EXPECT_EQ(store_.adds(), 30) << "both window series: total + 7 features x 2 rows";
+  EXPECT_EQ(store_.adds(), 16) << "both window series: total + 7 features x 1 row";
+
+  // A user counts once per value and window: the same login again adds
+  // nothing, a new IP (of the same network) 1 row x 2 series.
+  login.occurred_at_ms += kHour;
+  Run(login);
+  EXPECT_EQ(store_.adds(), 0);
+  login.ip = "81.2.69.161";
+  Run(login);
+  EXPECT_EQ(store_.adds(), 2);
+  // Half a window (360 h) later one series has begun a new window: the
+  // total and the 7 values in that window only.
+  login.occurred_at_ms = kJan1 + 360 * kHour;
+  Run(login);
+  EXPECT_EQ(store_.adds(), 8);
+  const Windows windows(720 * kHour);
+  std::set<std::string> totals;
+  for (int64_t t : {kJan1, kJan1 + 360 * kHour}) {
+    for (const Window& w : windows.ForWrite(t)) totals.insert("g:" + w.Name() + ":n");
+  }
+  ASSERT_EQ(totals.size(), 3u);
+  for (const std::string& key : totals) EXPECT_EQ(store_.values().at(key), "1") << key;
 
   login.type = EventType::kLoginFailed;
   Run(login);
@@ -200,12 +223,21 @@ TEST_F(PeerProfileDetectorTest, KeysReadAndWritten) {
   // A young account also reads its age bucket's peer statistics.
   login.registered_at_ms = login.occurred_at_ms - kDay;
   Run(login);
-  EXPECT_EQ(store_.keys().size(), 23u);
-  EXPECT_EQ(store_.keys()[16].substr(0, 4), "{pp:");
+  EXPECT_EQ(store_.keys().size(), 16u);
+  EXPECT_EQ(store_.keys()[9].substr(0, 4), "{pp:");
 
-  // No IP, no user agent: the history, the total and the device's 2 rows.
+  // No IP, no user agent: the history, the total and the device's cell.
   Run({.user_id = "bob", .device_id = "dev-bob"});
-  EXPECT_EQ(store_.keys().size(), 4u);
+  EXPECT_EQ(store_.keys().size(), 3u);
+  // Deeper sketches read (and write) a cell per row.
+  PeerProfileDetector deep(riskd::testing::MakeSettings(PeerProfileDetector::Describe(),
+                                                        DataFiles({{"sketch_depth", "3"}})));
+  TestEventSpec dora = AliceAtHome(0);
+  dora.user_id = "dora";
+  TestEvent deep_login(dora);
+  store_.Run(deep, deep_login);
+  EXPECT_EQ(store_.keys().size(), 1u + 1 + 7 * 3);
+  EXPECT_EQ(store_.adds(), 2 * (1 + 7 * 3));
   // No user: nothing.
   Run({.user_id = "", .ip = "81.2.69.160"});
   EXPECT_TRUE(store_.keys().empty());

@@ -75,14 +75,17 @@ void HalveCounts(UserHistory& h) {
   for (uint32_t& c : h.hours) c /= 2;
 }
 
-// Moves the value to the front with one more count; a new value takes the
-// place of the least counted (the least recent among equals) when full.
-void Bump(FeatureValues& values, uint32_t id, int max_values) {
+// Moves the value to the front with one more count, marked counted in
+// `half_window`; a new value takes the place of the least counted (the least
+// recent among equals) when full. Returns where it was last counted.
+uint32_t Bump(FeatureValues& values, uint32_t id, int max_values, uint32_t half_window) {
   int at = 0;
   while (at < values.size && values.items[at].id != id) ++at;
-  ValueCount bumped{id, 1};
+  ValueCount bumped{id, 1, half_window};
+  uint32_t counted = 0;
   if (at < values.size) {
     bumped.count = values.items[at].count + 1;
+    counted = values.items[at].counted;
   } else if (values.size < max_values) {
     at = values.size++;
   } else {
@@ -95,6 +98,7 @@ void Bump(FeatureValues& values, uint32_t id, int max_values) {
                      values.items.begin() + at + 1);
   values.items[0] = bumped;
   if (values.size > max_values) values.size = max_values;  // max_values lowered by a reload
+  return counted;
 }
 
 }  // namespace
@@ -107,13 +111,18 @@ uint32_t UserHistory::Count(Feature feature, uint64_t hash) const {
   return 0;
 }
 
-void UserHistory::Learn(const LoginFeatures& login, int max_values, uint32_t max_logins) {
+CountedWindows UserHistory::Learn(const LoginFeatures& login, int max_values, uint32_t max_logins,
+                                  uint32_t half_window) {
+  CountedWindows before{};
   ++logins;
   for (int f = 0; f < kFeatureCount; ++f) {
-    if (login.present[f]) Bump(values[f], IdOf(login.hash[f]), max_values);
+    if (login.present[f]) before[f] = Bump(values[f], IdOf(login.hash[f]), max_values, half_window);
   }
+  before[kFeatureCount] = counted;
+  counted = half_window;
   ++hours[login.local_hour];
   if (logins > max_logins) HalveCounts(*this);
+  return before;
 }
 
 bool UserHistory::CountActivity(int64_t occurred_at_ms, bool login_attempt, bool failed,
@@ -159,9 +168,11 @@ std::string UserHistory::Encode() const {
     for (int i = 0; i < list.size; ++i) {
       PutFixed32(out, list.items[i].id);
       PutVarint(out, list.items[i].count);
+      PutVarint(out, list.items[i].counted);
     }
   }
   for (uint32_t c : hours) PutVarint(out, c);
+  PutVarint(out, counted);
   PutVarint(out, static_cast<uint64_t>(activity_hour));
   PutVarint(out, hour_events);
   PutVarint(out, attempts);
@@ -182,12 +193,16 @@ bool UserHistory::Decode(std::string_view bytes, UserHistory* out) {
     if (!in.Varint32(&size) || size > kMaxValuesPerFeature) return false;
     list.size = static_cast<int>(size);
     for (int i = 0; i < list.size; ++i) {
-      if (!in.Fixed32(&list.items[i].id) || !in.Varint32(&list.items[i].count)) return false;
+      if (!in.Fixed32(&list.items[i].id) || !in.Varint32(&list.items[i].count) ||
+          !in.Varint32(&list.items[i].counted)) {
+        return false;
+      }
     }
   }
   for (uint32_t& c : h.hours) {
     if (!in.Varint32(&c)) return false;
   }
+  if (!in.Varint32(&h.counted)) return false;
   uint64_t activity_hour;
   uint32_t recent;
   if (!in.Varint(&activity_hour) || !in.Varint32(&h.hour_events) || !in.Varint32(&h.attempts) ||

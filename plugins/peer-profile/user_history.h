@@ -4,7 +4,7 @@
 //
 // Bounded: at most max_values entries per feature (16 at most), each a
 // 32-bit id of the hashed value and a count; 24 hour counts; 16 recent IP ids.
-// A realistic history encodes to about 300 bytes. Counts decay: when the
+// A realistic history encodes to about 400 bytes. Counts decay: when the
 // logins counted exceed max_logins, every count is halved (and values whose
 // count drops to 0 are forgotten), so old habits fade and the history's
 // weight is capped.
@@ -26,7 +26,13 @@ inline constexpr int kMaxRecentIps = 16;
 struct ValueCount {
   uint32_t id = 0;  // the low 32 bits of the value's hash
   uint32_t count = 0;
+  // The half-window (Windows::HalfWindow) in which this user last counted
+  // the value in the global statistics; 0: never.
+  uint32_t counted = 0;
 };
+
+// Per feature, then the total (index kFeatureCount): half-windows.
+using CountedWindows = std::array<uint32_t, kFeatureCount + 1>;
 
 // Most recently seen first.
 struct FeatureValues {
@@ -39,6 +45,7 @@ struct UserHistory {
   uint32_t logins = 0;
   std::array<FeatureValues, kFeatureCount> values{};
   std::array<uint32_t, 24> hours{};  // learned logins per local hour
+  uint32_t counted = 0;              // half-window in which the user was last counted in the total
 
   // Activity of the account, every event type (for the peer comparison).
   int64_t activity_hour = 0;  // unix hours of the account's latest active hour
@@ -54,7 +61,10 @@ struct UserHistory {
 
   // Learns a succeeded login: +1 to each present feature's value (evicting
   // the least counted, least recent one when full) and to the local hour.
-  void Learn(const LoginFeatures& login, int max_values, uint32_t max_logins);
+  // Marks each value, and the user, counted in `half_window` and returns
+  // where they were last counted (0: never; absent features 0 too).
+  CountedWindows Learn(const LoginFeatures& login, int max_values, uint32_t max_logins,
+                       uint32_t half_window = 0);
 
   // Counts one event of any type in the account's activity; returns true
   // when it starts a new active hour (the previous one is then complete).

@@ -34,6 +34,19 @@ TEST(UserHistoryTest, CountsTheValuesOfEachFeature) {
   EXPECT_EQ(h.hours[10], 1u);
 }
 
+TEST(UserHistoryTest, LearnSaysWhereEachValueWasLastCounted) {
+  UserHistory h;
+  CountedWindows first = h.Learn(Login("a"), 8, 64, 7);
+  EXPECT_EQ(first[kIp], 0u) << "never";
+  EXPECT_EQ(first[kFeatureCount], 0u) << "the user, never";
+  EXPECT_EQ(first[kCountry], 0u) << "absent";
+  CountedWindows second = h.Learn(Login("b"), 8, 64, 8);
+  EXPECT_EQ(second[kIp], 0u) << "b is new";
+  EXPECT_EQ(second[kDevice], 7u);
+  EXPECT_EQ(second[kFeatureCount], 7u);
+  EXPECT_EQ(h.Learn(Login("a"), 8, 64, 9)[kIp], 7u);
+}
+
 TEST(UserHistoryTest, AFullListForgetsTheLeastCountedLeastRecentValue) {
   UserHistory h;
   h.Learn(Login("a"), 3, 64);
@@ -84,12 +97,13 @@ TEST(UserHistoryTest, EncodesCompactlyAndDecodesExactly) {
   for (int login = 0; login < 200; ++login) {
     for (int i = 0; i < kFeatureCount; ++i) f.hash[i] = StableHash(std::to_string(login % 11), i);
     f.local_hour = login % 24;
-    h.Learn(f, 8, 64);
+    h.Learn(f, 8, 64, /*half_window=*/6000 + login / 50);  // 2026 at 168 h windows
     h.CountActivity(int64_t{login} * 3600 * 1000, true, login % 5 == 0, f);
   }
   const std::string bytes = h.Encode();
-  // 7 features x 8 values x (4-byte id + count) + hours + activity + 16 IPs.
-  EXPECT_LT(bytes.size(), 400u);
+  // 7 features x 8 values x (4-byte id + count + half-window) + hours +
+  // activity + 16 IPs.
+  EXPECT_LT(bytes.size(), 512u);
   UserHistory back;
   ASSERT_TRUE(UserHistory::Decode(bytes, &back));
   EXPECT_EQ(back.Encode(), bytes);

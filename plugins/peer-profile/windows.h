@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace riskd_peer_profile {
 
@@ -36,6 +37,24 @@ class Windows {
   std::array<Window, 2> ForWrite(int64_t unix_ms) const {
     return {Of('a', unix_ms), Of('b', unix_ms)};
   }
+  // Both series' windows begin and end at multiples of half a window: the
+  // half-window of a time (+1, so that 0 can mean never) names the pair of
+  // windows a count then went to.
+  uint32_t HalfWindow(int64_t unix_ms) const {
+    return static_cast<uint32_t>(unix_ms / (length_ms_ / 2) + 1);
+  }
+  // The current windows (as ForWrite) a count made in `half_window` is not
+  // in yet: both for 0 (never counted), none within the same half-window,
+  // otherwise the series whose window changed since.
+  std::vector<Window> NotCountedIn(uint32_t half_window, int64_t unix_ms) const {
+    std::vector<Window> out;
+    const int64_t then = (static_cast<int64_t>(half_window) - 1) * (length_ms_ / 2);
+    for (const Window& now : ForWrite(unix_ms)) {
+      if (half_window == 0 || Of(now.series, then).index != now.index) out.push_back(now);
+    }
+    return out;
+  }
+
   // Expiry of a counter created in a window: the window's length (it was
   // created after the window started) plus an hour for clocks that disagree.
   int64_t ttl_ms() const { return length_ms_ + 3600 * 1000; }
