@@ -257,12 +257,11 @@ std::vector<std::string> PeerProfileDetector::StateKeys(const riskd::Event& even
   return keys;
 }
 
-void PeerProfileDetector::AssessProfile(const riskd::Event& event, const UserHistory& history,
-                                        const LoginFeatures& login, const GlobalCounts& global,
-                                        riskd::Result& result, double& score) const {
-  const ProfileAssessment a = riskd_peer_profile::AssessProfile(history, login, global, model_);
+double PeerProfileDetector::ScoreProfile(const UserHistory& history, const LoginFeatures& login,
+                                         const GlobalCounts& global, riskd::Result& result) const {
+  const ProfileAssessment a = AssessProfile(history, login, global, model_);
   const double lr = a.likelihood_ratio;
-  score = lr / (lr + score_midpoint_);
+  const double score = lr / (lr + score_midpoint_);
   const std::string over = " in this user's " + std::to_string(history.logins) + " logins";
   const bool unusual_hour = a.hour_share < unusual_hour_share_;
   if (a.features[kDevice].new_for_user) {
@@ -277,12 +276,11 @@ void PeerProfileDetector::AssessProfile(const riskd::Event& event, const UserHis
     result.AddSignal("unusual_hour", hour + ": " + Format("%.0f%%", 100 * a.hour_share) + over +
                                          " within an hour of it");
   }
-  if (score < unfamiliar_at_) return;
+  if (score < unfamiliar_at_) return score;
   // The most general new value of each hierarchy says what changed.
   std::string what;
-  for (const auto* chain : {&kNetworkChain[0], &kAgentChain[0]}) {
-    for (int level = 0; level < 3; ++level) {
-      const Feature f = chain[level];
+  for (const std::array<Feature, 3>* chain : {&kNetworkChain, &kAgentChain}) {
+    for (Feature f : *chain) {
       if (!a.features[f].present || !a.features[f].new_for_user) continue;
       what += ", new " + std::string(FeatureName(f)) + " " + login.Label(f);
       break;
@@ -292,6 +290,7 @@ void PeerProfileDetector::AssessProfile(const riskd::Event& event, const UserHis
   if (unusual_hour) what += ", " + hour;
   result.AddSignal("unfamiliar_properties", "likelihood ratio " + Format("%.3g", lr) + " after " +
                                                 std::to_string(history.logins) + " logins" + what);
+  return score;
 }
 
 void PeerProfileDetector::Evaluate(const riskd::Event& event, riskd::Result& result) const {
@@ -317,7 +316,7 @@ void PeerProfileDetector::Evaluate(const riskd::Event& event, riskd::Result& res
   // The profile, once the user has a history to compare with.
   double profile_score = 0.0;
   if (history.logins >= learning_logins_) {
-    AssessProfile(event, history, login, global, result, profile_score);
+    profile_score = ScoreProfile(history, login, global, result);
   }
 
   // The account's activity; a completed hour of a then-young account joins

@@ -17,6 +17,7 @@
 #include "peer_population.h"
 #include "profile_model.h"
 #include "riskd/detector.h"
+#include "user_history.h"
 
 namespace riskd_peer_profile {
 
@@ -43,9 +44,9 @@ class PeerProfileDetector {
  private:
   // The age bucket of a young account at the event, or nullopt.
   std::optional<int> YoungBucket(const riskd::Event& event, int64_t at_ms) const;
-  void AssessProfile(const riskd::Event& event, const UserHistory& history,
-                     const LoginFeatures& login, const GlobalCounts& global, riskd::Result& result,
-                     double& score) const;
+  // The profile score, raising its signals.
+  double ScoreProfile(const UserHistory& history, const LoginFeatures& login,
+                      const GlobalCounts& global, riskd::Result& result) const;
 
   riskd_iprange::AsnTable asns_;
   riskd_geoip::GeoDatabase geo_;
