@@ -31,7 +31,8 @@ class ConfigParser {
     RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
         root, "",
         {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state"}));
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
+         "webhooks"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -79,6 +80,9 @@ class ConfigParser {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
     if (root["policies"]) RISKD_RETURN_IF_ERROR(ParsePolicies(root["policies"], config));
+    if (root["webhooks"]) {
+      RISKD_RETURN_IF_ERROR(ParseWebhooksConfig(yaml_, root["webhooks"], config.webhooks));
+    }
     return config;
   }
 
