@@ -8,7 +8,7 @@ packages=(
   libabsl-dev libboost-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev python3
 )
 
 missing=()

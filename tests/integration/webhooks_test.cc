@@ -6,15 +6,20 @@
 // The case logic that raises webhooks from decisions is not part of this
 // test: it puts events in the outbox the way that logic does, through
 // WebhookOutbox into the same state store riskd then opens.
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -26,9 +31,11 @@
 #include "server/state/redis/redis_cluster_store.h"
 #include "server/state/rocksdb/rocksdb_store.h"
 #include "server/webhooks/failed_webhooks.h"
+#include "server/webhooks/http_poster.h"
 #include "server/webhooks/webhook_keys.h"
 #include "server/webhooks/webhook_outbox.h"
 #include "server/webhooks/webhook_payload.h"
+#include "server/webhooks/webhook_signer.h"
 #include "tests/support/riskd_process.h"
 #include "tests/support/shared_redis_cluster.h"
 #include "tests/support/webhook_receiver.h"
@@ -48,15 +55,15 @@ std::string ReadFile(const std::string& path) {
 }
 
 // The `webhooks:` section of config/riskd-webhooks.yaml, pointed at
-// `receiver` and with shorter waits so that the test takes seconds.
-std::string ExampleWebhooksSection(const WebhookReceiver& receiver) {
+// `url` and with shorter waits so that the test takes seconds.
+std::string ExampleWebhooksSection(const std::string& url) {
   const std::string example =
       ReadFile(std::string(RISKD_SOURCE_DIR) + "/config/riskd-webhooks.yaml");
   size_t at = example.find("\nwebhooks:\n");
   EXPECT_NE(at, std::string::npos) << "config/riskd-webhooks.yaml has no webhooks section";
   std::string section = example.substr(at + 1);
   const std::vector<std::pair<std::string, std::string>> edits = {
-      {"http://127.0.0.1:8099/riskd", receiver.url()},
+      {"http://127.0.0.1:8099/riskd", url},
       {"poll_interval_ms: 1000", "poll_interval_ms: 50"},
       {"initial_backoff_ms: 1000", "initial_backoff_ms: 100"},
       {"max_backoff_ms: 600000", "max_backoff_ms: 500"},
@@ -153,7 +160,7 @@ class WebhooksTest : public ::testing::Test {
 };
 
 TEST_F(WebhooksTest, ReceiverDownAndRiskdKilledMidDeliveryStillDeliverEachKindOnce) {
-  const std::string config = WriteConfig(dir_, ExampleWebhooksSection(*receiver_));
+  const std::string config = WriteConfig(dir_, ExampleWebhooksSection(receiver_->url()));
   std::vector<WebhookEvent> events;
   for (const char* kind : kKinds) events.push_back(Event(kind, "alice"));
   EnqueueInRocksDb(data_dir_, config, events);
@@ -209,7 +216,7 @@ TEST_F(WebhooksTest, ReceiverDownAndRiskdKilledMidDeliveryStillDeliverEachKindOn
 }
 
 TEST_F(WebhooksTest, SigtermHandsTheSendsInFlightBackForTheNextStart) {
-  const std::string config = WriteConfig(dir_, ExampleWebhooksSection(*receiver_));
+  const std::string config = WriteConfig(dir_, ExampleWebhooksSection(receiver_->url()));
   EnqueueInRocksDb(data_dir_, config, {Event("incident.confirmed", "bob")});
   receiver_->HoldAnswers(absl::Seconds(60));
   auto riskd = StartRiskd(config);
@@ -229,7 +236,7 @@ TEST_F(WebhooksTest, SigtermHandsTheSendsInFlightBackForTheNextStart) {
 }
 
 TEST_F(WebhooksTest, RiskctlListsAndRetriesFailedWebhooks) {
-  std::string yaml = ExampleWebhooksSection(*receiver_);
+  std::string yaml = ExampleWebhooksSection(receiver_->url());
   yaml = absl::StrReplaceAll(yaml, {{"max_age_hours: 24", "max_age_hours: 0.0002"}});  // 0.72 s
   const std::string config = WriteConfig(dir_, yaml);
   EnqueueInRocksDb(data_dir_, config,
@@ -284,7 +291,7 @@ TEST_F(WebhooksTest, RiskctlListsAndRetriesFailedWebhooks) {
 }
 
 TEST_F(WebhooksTest, AReloadThatAddsWebhooksStartsDelivering) {
-  const std::string with_webhooks = ExampleWebhooksSection(*receiver_);
+  const std::string with_webhooks = ExampleWebhooksSection(receiver_->url());
   const std::string config = WriteConfig(dir_, "log_level: info\n");
   {
     // Enqueued with the webhooks config, as a riskd configured so would have.
@@ -328,7 +335,7 @@ TEST_F(WebhooksTest, TheShippedExampleChecksOutAndNamesAMissingSecret) {
 TEST_F(WebhooksTest, TwoReplicasOnRedisClusterSendEachDeliveryOnce) {
   const std::string state = RedisStateConfig();
   ASSERT_FALSE(state.empty());
-  const std::string config = WriteConfig(dir_, state + ExampleWebhooksSection(*receiver_));
+  const std::string config = WriteConfig(dir_, state + ExampleWebhooksSection(receiver_->url()));
   absl::StatusOr<Config> loaded = LoadConfig(config);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   auto store = RedisClusterStore::Connect(
@@ -351,6 +358,78 @@ TEST_F(WebhooksTest, TwoReplicasOnRedisClusterSendEachDeliveryOnce) {
   EXPECT_EQ(PendingIn(**store), 0u);
   EXPECT_EQ(receiver_->Requests().size(), static_cast<size_t>(kEvents));
   EXPECT_EQ(receiver_->Duplicates(), 0);
+}
+
+// The receiver the README shows (scripts/webhook-receiver.py, Python's
+// standard library only) accepts what riskd sends and refuses forgeries.
+class PythonReceiver {
+ public:
+  PythonReceiver() {
+    log_ = MakeTempDir() + "/receiver.log";
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      const std::string script = std::string(RISKD_SOURCE_DIR) + "/scripts/webhook-receiver.py";
+      execlp("python3", "python3", script.c_str(), "0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    static const std::regex kListening(R"(listening on port (\d+))");
+    std::smatch match;
+    for (int i = 0; i < 500 && match.empty(); ++i) {
+      std::string log = Log();
+      if (std::regex_search(log, match, kListening)) port_ = std::stoi(match[1]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ~PythonReceiver() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/riskd"); }
+  std::string Log() const { return ReadFile(log_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_;
+};
+
+TEST_F(WebhooksTest, TheReadmesPythonReceiverVerifiesRiskdsSignatures) {
+  const std::string script =
+      ReadFile(std::string(RISKD_SOURCE_DIR) + "/scripts/webhook-receiver.py");
+  const std::string readme = ReadFile(std::string(RISKD_SOURCE_DIR) + "/README.md");
+  EXPECT_TRUE(absl::StrContains(readme, script)) << "the README shows another receiver";
+
+  PythonReceiver python;
+  ASSERT_GT(python.port(), 0) << python.Log();
+  const std::string config = WriteConfig(dir_, ExampleWebhooksSection(python.url()));
+  EnqueueInRocksDb(data_dir_, config, {Event("review.opened", "alice")});
+  const std::string id = WebhookDeliveryId(Event("review.opened", "alice").case_id, "app");
+  auto riskd = StartRiskd(config);
+  ASSERT_NE(riskd, nullptr);
+  ASSERT_TRUE(riskd->WaitForLog("msg=\"webhook delivered\"")) << riskd->Log() << python.Log();
+  EXPECT_TRUE(absl::StrContains(python.Log(), absl::StrCat("review.opened alice ", id, "\n")))
+      << python.Log();
+
+  // Forgeries, replays and a repeat, sent by hand.
+  const std::string body = R"({"event":"review.opened","delivery_id":"x","user":{"id":"mallory"}})";
+  auto post = [&](const std::string& signature) {
+    HttpPoster poster;
+    HttpPost request{.url = python.url(),
+                     .headers = {"Riskd-Delivery: " + id, "Riskd-Signature: " + signature},
+                     .body = body,
+                     .timeout = absl::Seconds(5)};
+    return poster.PostAll({request})[0].status;
+  };
+  EXPECT_EQ(post(WebhookSignature("not-the-secret-at-all", absl::Now(), body)), 401);
+  EXPECT_EQ(post(WebhookSignature(kSecret, absl::Now() - absl::Minutes(10), body)), 401);
+  EXPECT_EQ(post("t=12,v1=zz"), 401);
+  EXPECT_EQ(post("garbage"), 401);
+  EXPECT_EQ(post(WebhookSignature(kSecret, absl::Now(), body)), 204);  // already seen: not printed
+  EXPECT_FALSE(absl::StrContains(python.Log(), "mallory")) << python.Log();
 }
 
 }  // namespace
