@@ -148,6 +148,17 @@ TEST_F(WebhookDeliveryTest, EnqueuingOneCaseTwiceWritesItOnce) {
   EXPECT_EQ(Pending(*store_).size(), 3u);
 }
 
+TEST_F(WebhookDeliveryTest, WithoutACaseIdEachRequestIsItsOwnDelivery) {
+  const WebhooksConfig config = FastConfig({Endpoint("app", receiver_->url())});
+  WebhookEvent first = Event("review.opened", "alice", 1),
+               second = Event("review.opened", "alice", 2);
+  first.case_id = second.case_id = "";
+  EXPECT_EQ(Enqueue(config, first), std::vector<bool>{true});
+  EXPECT_EQ(Enqueue(config, first), std::vector<bool>{false});
+  EXPECT_EQ(Enqueue(config, second), std::vector<bool>{true});
+  EXPECT_EQ(Pending(*store_).size(), 2u);
+}
+
 TEST_F(WebhookDeliveryTest, DeliversEachEventKindSignedOnce) {
   const WebhooksConfig config = FastConfig({Endpoint("app", receiver_->url())});
   for (const char* kind : {"review.opened", "incident.confirmed", "incident.recovered"}) {

@@ -105,6 +105,13 @@ void WebhookDispatcher::Run() {
   }
 }
 
+void WebhookDispatcher::StoreFailed(absl::string_view what, const absl::Status& status) {
+  if (store_failing_) return;  // said once per outage, not once per poll
+  store_failing_ = true;
+  LogWarning(absl::StrCat("webhooks: cannot ", what, "; retrying at each poll"),
+             {{"error", std::string(status.message())}});
+}
+
 WebhookDispatcher::Round WebhookDispatcher::PollOnce(const WebhooksConfig& config) {
   Round round;
   if (config.endpoints.empty()) return round;
@@ -120,8 +127,7 @@ WebhookDispatcher::Round WebhookDispatcher::PollOnce(const WebhooksConfig& confi
     absl::StatusOr<StateStore::ScanPage> page =
         store_.Scan(WebhookPendingPrefix(shard), "", kScanPerShard);
     if (!page.ok()) {
-      LogWarning("webhooks: cannot read the outbox; trying again at the next poll",
-                 {{"error", std::string(page.status().message())}});
+      StoreFailed("read the outbox", page.status());
       return round;
     }
     size_t due_here = 0;
@@ -137,6 +143,10 @@ WebhookDispatcher::Round WebhookDispatcher::PollOnce(const WebhooksConfig& confi
       }
     }
     if (!page->next_cursor.empty() && due_here == page->items.size()) round.more = true;
+  }
+  if (store_failing_) {
+    store_failing_ = false;
+    LogInfo("webhooks: the state store answers again; delivering");
   }
   if (due.empty()) return round;
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.due < b.due; });
@@ -187,8 +197,7 @@ WebhookDispatcher::Round WebhookDispatcher::PollOnce(const WebhooksConfig& confi
   }
   absl::StatusOr<std::vector<bool>> applied = store_.Commit(std::move(batch));
   if (!applied.ok()) {
-    LogWarning("webhooks: cannot lease due deliveries; trying again at the next poll",
-               {{"error", std::string(applied.status().message())}});
+    StoreFailed("lease due deliveries", applied.status());
     return round;
   }
   std::vector<Leased> leased;

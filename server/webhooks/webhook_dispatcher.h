@@ -61,11 +61,14 @@ class WebhookDispatcher {
   void Run();
   Round PollOnce(const WebhooksConfig& config);
   void Deliver(const WebhooksConfig& config, std::vector<Leased>& leased);
+  // Logs the first failure of an outage of the store.
+  void StoreFailed(absl::string_view what, const absl::Status& status);
 
   StateStore& store_;
   const std::string owner_;  // this riskd, in leases
   HttpPoster poster_;
-  absl::BitGen jitter_;  // the dispatcher thread's only
+  absl::BitGen jitter_;         // the dispatcher thread's only
+  bool store_failing_ = false;  // likewise
 
   absl::Mutex mu_;
   std::shared_ptr<const WebhooksConfig> config_ ABSL_GUARDED_BY(mu_);

@@ -37,6 +37,7 @@ struct WebhookEvent {
   // same delivery id: enqueuing it again is a no-op (see WebhookOutbox), and
   // receivers dedupe on it. So it must differ between two occurrences that
   // should both be delivered (include e.g. the triggering request id).
+  // Empty: kind/user/device/request id.
   std::string case_id;
   std::string user_id, user_email;
   // Location: the country code of the last IP (may be empty).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "riskd/state/v1/webhook_delivery.pb.h"
 #include "server/webhooks/webhook_keys.h"
 #include "server/webhooks/webhook_payload.h"
@@ -23,7 +24,12 @@ std::vector<StateStore::Transaction> WebhookOutbox::Enqueue(const WebhookEvent& 
         endpoint.events.end()) {
       continue;
     }
-    const std::string id = WebhookDeliveryId(event.case_id, endpoint.name);
+    // Without a case id, the step is this event's: one delivery per request.
+    const std::string case_id = event.case_id.empty()
+                                    ? absl::StrCat(event.kind, "/", event.user_id, "/",
+                                                   event.device_id, "/", event.request_id)
+                                    : event.case_id;
+    const std::string id = WebhookDeliveryId(case_id, endpoint.name);
     riskd::state::v1::WebhookDelivery delivery;
     delivery.set_delivery_id(id);
     delivery.set_endpoint(endpoint.name);

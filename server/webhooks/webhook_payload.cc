@@ -1,5 +1,6 @@
 #include "server/webhooks/webhook_payload.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -58,8 +59,10 @@ std::string WebhookPayloadJson(const WebhookEvent& event, absl::string_view deli
   riskd::v1::WebhookPayload payload;
   payload.set_event(ValidUtf8(event.kind));
   payload.set_delivery_id(std::string(delivery_id));
+  // A Timestamp (and so JSON) holds years 1 to 9999 only.
+  constexpr int64_t kMinMs = -62'135'596'800'000, kMaxMs = 253'402'300'799'999;
   *payload.mutable_occurred_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
-      absl::ToUnixMillis(event.occurred_at));
+      std::clamp(absl::ToUnixMillis(event.occurred_at), kMinMs, kMaxMs));
   payload.mutable_user()->set_id(ValidUtf8(event.user_id));
   payload.mutable_user()->set_email(ValidUtf8(event.user_email));
   riskd::v1::WebhookPayload::Device* device = payload.mutable_device();

@@ -95,6 +95,13 @@ TEST(WebhookPayloadTest, ACutUserAgentStillMakesValidJson) {
   EXPECT_EQ(Field(Field(body, "decision").struct_value(), "score").number_value(), 0);
 }
 
+TEST(WebhookPayloadTest, AnUnsetTimeStillMakesValidJson) {
+  WebhookEvent event = Review();
+  event.occurred_at = absl::InfinitePast();
+  const Struct body = Parse(WebhookPayloadJson(event, "0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(Field(body, "occurred_at").string_value(), "0001-01-01T00:00:00Z");
+}
+
 TEST(WebhookPayloadTest, DeliveryIdsAreStablePerCaseAndEndpoint) {
   // sha256("5:alicehooks")[:32], from Python.
   EXPECT_EQ(WebhookDeliveryId("alice", "hooks"), "6931a1f7fd2adb763ecc233ceb02768b");
