@@ -18,6 +18,7 @@
 #include "server/webhooks/webhook_keys.h"
 #include "server/webhooks/webhook_outbox.h"
 #include "server/webhooks/webhook_payload.h"
+#include "tests/support/sample_webhook_event.h"
 #include "tests/support/temp_dirs.h"
 #include "tests/support/webhook_receiver.h"
 
@@ -33,20 +34,7 @@ constexpr char kSecret[] = "test-secret-0123456789";
 constexpr absl::Duration kWait = absl::Seconds(20);
 
 WebhookEvent Event(const std::string& kind, const std::string& user, int n = 0) {
-  WebhookEvent event;
-  event.kind = kind;
-  event.case_id = absl::StrCat(kind, "/", user, "/d-1/req-", n);
-  event.user_id = user;
-  event.user_email = user + "@example.com";
-  event.device_id = "d-1";
-  event.device_user_agent = "Mozilla/5.0 Firefox/125.0";
-  event.device_last_ip = "81.2.69.160";
-  event.device_country = "GB";
-  event.request_id = absl::StrCat("req-", n);
-  event.score = 0.8;
-  event.signals = {{"geo", "new_country", "first login from GB"}};
-  event.occurred_at = absl::Now();
-  return event;
+  return riskd::testing::SampleWebhookEvent(kind, user, n);
 }
 
 WebhookEndpointConfig Endpoint(const std::string& name, const std::string& url,

@@ -37,6 +37,7 @@
 #include "server/webhooks/webhook_payload.h"
 #include "server/webhooks/webhook_signer.h"
 #include "tests/support/riskd_process.h"
+#include "tests/support/sample_webhook_event.h"
 #include "tests/support/shared_redis_cluster.h"
 #include "tests/support/webhook_receiver.h"
 
@@ -76,20 +77,7 @@ std::string ExampleWebhooksSection(const std::string& url) {
 }
 
 WebhookEvent Event(const std::string& kind, const std::string& user) {
-  WebhookEvent event;
-  event.kind = kind;
-  event.case_id = absl::StrCat(kind, "/", user, "/d-1/req-1");
-  event.user_id = user;
-  event.user_email = user + "@example.com";
-  event.device_id = "d-1";
-  event.device_user_agent = "Mozilla/5.0 Firefox/125.0";
-  event.device_last_ip = "81.2.69.160";
-  event.device_country = "GB";
-  event.request_id = "req-1";
-  event.score = 0.93;
-  event.signals = {{"darknet-ip", "tor_exit", "listed Tor exit"}};
-  event.occurred_at = absl::Now();
-  return event;
+  return SampleWebhookEvent(kind, user);
 }
 
 // What the case logic commits: each event into the outbox of `config_path`'s riskd.
