@@ -10,6 +10,7 @@ packages=(
   librocksdb-dev libhiredis-dev redis-server redis-tools
   libmaxminddb-dev mmdb-bin
   libre2-dev
+  libcurl4-openssl-dev libssl-dev python3
 )
 
 missing=()
