@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "server/common/logging.h"
 #include "server/common/status_macros.h"
+#include "server/funnel/case_webhooks.h"
 #include "server/service/response_builder.h"
 #include "server/service/user_update.h"
 #include "server/state/state_keys.h"
@@ -69,6 +70,9 @@ absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& co
                    change.changed = ApplyEvent(config.state.user_model, config.funnel, event,
                                                decision, with_verdict, record, change.steps);
                    change.beside = answer;
+                   change.also =
+                       EnqueueCaseWebhooks(config.webhooks, change.steps, record, &decision,
+                                           event.request_id, event.occurred_at);
                    return change;
                  }));
   return std::move(result.change.steps);

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "server/common/status_macros.h"
 #include "server/funnel/case_model.h"
+#include "server/funnel/case_webhooks.h"
 #include "server/service/user_update.h"
 #include "server/state/state_keys.h"
 #include "server/state/user_model.h"
@@ -63,7 +64,11 @@ absl::StatusOr<riskd::v1::ReportFeedbackResponse> RecoveryFlow::ReportFeedback(
                      return UnknownDevice(request.user_id(), device_id);
                    }
                    FeedbackOutcome outcome = ApplyFeedback(request.type(), device_id, record);
-                   return UserChange{.changed = outcome.changed, .steps = std::move(outcome.steps)};
+                   UserChange change{.changed = outcome.changed, .steps = std::move(outcome.steps)};
+                   change.also =
+                       EnqueueCaseWebhooks(engines_.Get()->config().webhooks, change.steps, record,
+                                           /*decision=*/nullptr, request.request_id(), now);
+                   return change;
                  }));
 
   // A repeated feedback counts once; a failed challenge counts each time.

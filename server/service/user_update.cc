@@ -42,6 +42,8 @@ absl::StatusOr<UserUpdateResult> UpdateUser(StateStore& store, absl::string_view
     if (has_record) batch.push_back(std::move(t));
     for (StateStore::Transaction& w : unguarded) batch.push_back(std::move(w));
     unguarded.clear();  // applied with the first attempt only
+    for (StateStore::Transaction& w : result.change.also) batch.push_back(std::move(w));
+    result.change.also.clear();
     if (batch.empty()) return result;
     RISKD_ASSIGN_OR_RETURN(std::vector<bool> applied, store.Commit(std::move(batch)));
     if (!has_record || applied[0]) return result;

@@ -25,6 +25,10 @@ struct UserChange {
   // the user's hash tag (the stored answer to a retry, webhooks to send).
   std::vector<StateStore::Mutation> beside;
   std::vector<CaseStep> steps;  // the case steps this change raised
+  // Writes to other keys that this application calls for, committed in the
+  // same batch (the webhooks its steps raise). They must be idempotent: a
+  // lost race commits them again from the next application.
+  std::vector<StateStore::Transaction> also;
 };
 
 // Applies a change to `record` (empty when the user is new, `exists` false).
