@@ -79,6 +79,13 @@ struct StateConfig {
   UserModelOptions user_model;
 };
 
+// The host's own IP geolocation: fills each device's and user's country (for
+// GetUser, the shared_account flag and webhooks). Optional.
+struct GeoIpConfig {
+  std::vector<std::string> city_files;  // MMDB files, resolved; looked up in order
+  YAML::Node node;                      // for errors that name the line
+};
+
 struct Config {
   std::string path;  // the file it was loaded from
   std::string listen = "127.0.0.1:50051";
@@ -94,6 +101,7 @@ struct Config {
   std::vector<PolicyConfig> policies;
   StateConfig state;
   FunnelOptions funnel;
+  GeoIpConfig geoip;
   bool watch_file = true;  // reload when the file changes
   absl::Duration watch_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);

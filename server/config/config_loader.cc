@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -28,11 +29,11 @@ class ConfigParser {
     if (!root.IsDefined() || root.IsNull()) {
       return yaml_.Error(root, "", "the file is empty");
     }
-    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
-        root, "",
-        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
-         "funnel", "webhooks"}));
+    RISKD_RETURN_IF_ERROR(
+        yaml_.CheckKeys(root, "",
+                        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner",
+                         "thresholds", "trusted_proxies", "detectors", "policies", "reload",
+                         "shutdown_grace_ms", "state", "funnel", "webhooks", "geoip"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -77,6 +78,7 @@ class ConfigParser {
     }
     if (root["state"]) RISKD_RETURN_IF_ERROR(ParseState(root["state"], config.state));
     if (root["funnel"]) RISKD_RETURN_IF_ERROR(ParseFunnel(root["funnel"], config.funnel));
+    if (root["geoip"]) RISKD_RETURN_IF_ERROR(ParseGeoIp(root["geoip"], config.geoip));
     if (root["detectors"]) {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
@@ -193,6 +195,23 @@ class ConfigParser {
     RISKD_ASSIGN_OR_RETURN(int64_t n, yaml_.Int(node, path));
     if (n <= 0 || n > 1000) return yaml_.Error(node, path, "must be between 1 and 1000");
     return static_cast<int>(n);
+  }
+
+  absl::Status ParseGeoIp(const YAML::Node& node, GeoIpConfig& geoip) {
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(node, "geoip", {"city_files"}));
+    geoip.node = node;
+    if (!node["city_files"]) return absl::OkStatus();
+    RISKD_ASSIGN_OR_RETURN(std::vector<std::string> files,
+                           yaml_.StringList(node["city_files"], "geoip.city_files"));
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string path = Resolve(path_, files[i]);
+      if (!std::ifstream(path).good()) {
+        return yaml_.Error(node["city_files"][i], absl::StrCat("geoip.city_files[", i, "]"),
+                           absl::StrCat("cannot read ", path));
+      }
+      geoip.city_files.push_back(std::move(path));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status ParseFunnel(const YAML::Node& node, FunnelOptions& funnel) {

@@ -94,6 +94,11 @@ TEST_F(ConfigLoaderTest, FunnelScoreFactorOutOfRange) {
       3, "funnel.approved_device_score_factor: must be between 0 and 1, got 2");
 }
 
+TEST_F(ConfigLoaderTest, UnreadableGeoIpFile) {
+  ExpectError("geoip:\n  city_files:\n    - no-such.mmdb\n", 3,
+              absl::StrCat("geoip.city_files[0]: cannot read ", dir_, "/no-such.mmdb"));
+}
+
 TEST_F(ConfigLoaderTest, FunnelUnknownKey) {
   ExpectError("funnel:\n  review_score: 0.5\n", 2,
               "funnel.review_score: unknown key (expected one of: review_min_score,");

@@ -40,7 +40,25 @@ absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config co
     engine->detectors_.push_back({&d, std::move(instance)});
   }
   RISKD_RETURN_IF_ERROR(engine->CheckPolicySignals());
+  const GeoIpConfig& geoip = engine->config_.geoip;
+  if (!geoip.city_files.empty()) {
+    engine->geo_ = std::make_unique<riskd_geoip::GeoDatabase>();
+    for (size_t i = 0; i < geoip.city_files.size(); ++i) {
+      try {
+        engine->geo_->AddFile(geoip.city_files[i]);
+      } catch (const std::exception& e) {  // the library reports errors by throwing
+        return yaml.Error(geoip.node["city_files"][i], absl::StrCat("geoip.city_files[", i, "]"),
+                          e.what());
+      }
+    }
+  }
   return engine;
+}
+
+std::string DecisionEngine::CountryOf(const NormalizedEvent& event) const {
+  if (geo_ == nullptr || !event.ip) return "";
+  std::optional<riskd_geoip::GeoLocation> where = geo_->Lookup(event.ip->ToString());
+  return where ? where->country_code : "";
 }
 
 absl::Status DecisionEngine::CheckPolicySignals() const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "plugins/common/geoip/geo_database.h"
 #include "server/config/config.h"
 #include "server/decision/decision.h"
 #include "server/decision/policy_evaluator.h"
@@ -34,6 +35,10 @@ class DecisionEngine {
     std::unique_ptr<DetectorInstance> instance;
   };
   const std::vector<LoadedDetector>& detectors() const { return detectors_; }
+
+  // The country of `event`'s IP from the config's `geoip:` files ("" when
+  // none are configured or the address is not in them).
+  std::string CountryOf(const NormalizedEvent& event) const;
 
   // Per detector, in config order: the state keys it needs for `event`, as
   // the plugin names them (ABI 1.2).
@@ -63,6 +68,7 @@ class DecisionEngine {
   EventValidator validator_;
   std::vector<LoadedDetector> detectors_;
   PolicyEvaluator policies_;
+  std::unique_ptr<riskd_geoip::GeoDatabase> geo_;  // null without geoip files
 };
 
 }  // namespace riskd

@@ -116,6 +116,7 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   std::shared_ptr<const DecisionEngine> engine = engines_.Get();
   const StateConfig& state = engine->config().state;
   RISKD_ASSIGN_OR_RETURN(NormalizedEvent event, engine->validator().Validate(raw, start));
+  event.country = engine->CountryOf(event);
 
   // 1. One batched read: the user's record, any answer to this request id,
   // and every detector's own keys.

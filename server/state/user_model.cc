@@ -87,6 +87,7 @@ void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, Us
   device.set_last_seen_ms(std::max(device.last_seen_ms(), Ms(event.occurred_at)));
   device.set_user_agent(event.user_agent.substr(0, options.max_stored_user_agent));
   if (event.ip) device.set_last_ip(event.ip->ToString());
+  if (!event.country.empty()) device.set_last_country(event.country);
   device.set_events(device.events() + 1);
   devices.Add(std::move(device));
   std::rotate(devices.rbegin(), devices.rbegin() + 1, devices.rend());
@@ -152,6 +153,7 @@ bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
     ApplyFeedback(riskd::v1::FEEDBACK_TYPE_CHALLENGE_SUCCEEDED, event.device_id, record);
   }
   if (event.ip) See(*record.mutable_ips(), event.ip->ToString(), at, options.max_ips);
+  See(*record.mutable_countries(), event.country, at, options.max_countries);
   if (HasSignal(decision, {"tor_exit", "proxy_ip"})) record.set_tor_seen_at_ms(at);
 
   record.set_risk_score(decision.risk_score);

