@@ -7,6 +7,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev libboost-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  libssl-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
 )
 
