@@ -2,11 +2,12 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 
 #include <cstring>
@@ -15,10 +16,18 @@
 
 namespace riskd {
 
-struct JwtKey::PublicKey {
-  explicit PublicKey(EVP_PKEY* k) : key(k) {}
-  ~PublicKey() { EVP_PKEY_free(key); }
-  EVP_PKEY* key;
+struct JwtKey::Prepared {
+  ~Prepared() {
+    EVP_MD_CTX_free(verify);
+    EVP_PKEY_free(key);
+    EVP_MAC_CTX_free(hmac);
+  }
+  // RS256, ES256: the public key, and a verification context initialised
+  // with it and SHA-256.
+  EVP_PKEY* key = nullptr;
+  EVP_MD_CTX* verify = nullptr;
+  // HS256: an HMAC-SHA256 context with the secret set.
+  EVP_MAC_CTX* hmac = nullptr;
 };
 
 namespace {
@@ -80,7 +89,8 @@ std::optional<JwtAlgorithm> ParseJwtAlgorithm(absl::string_view name) {
   return std::nullopt;
 }
 
-JwtKey::JwtKey(JwtAlgorithm algorithm) : algorithm_(algorithm) {}
+JwtKey::JwtKey(JwtAlgorithm algorithm)
+    : algorithm_(algorithm), prepared_(std::make_unique<Prepared>()) {}
 JwtKey::~JwtKey() = default;
 
 absl::StatusOr<std::unique_ptr<JwtKey>> JwtKey::HmacSecret(std::string secret) {
@@ -89,8 +99,19 @@ absl::StatusOr<std::unique_ptr<JwtKey>> JwtKey::HmacSecret(std::string secret) {
                                                    " bytes; HS256 needs at least ",
                                                    kMinHmacSecretBytes, " (RFC 7518 section 3.2)"));
   }
+  ClearOpenSslErrors clear;
   std::unique_ptr<JwtKey> key(new JwtKey(JwtAlgorithm::kHs256));
-  key->secret_ = std::move(secret);
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  key->prepared_->hmac = mac == nullptr ? nullptr : EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
+  if (key->prepared_->hmac == nullptr ||
+      EVP_MAC_init(key->prepared_->hmac, reinterpret_cast<const unsigned char*>(secret.data()),
+                   secret.size(), params) != 1) {
+    return absl::InternalError("OpenSSL could not set up HMAC-SHA256");
+  }
   return key;
 }
 
@@ -108,7 +129,8 @@ absl::StatusOr<std::unique_ptr<JwtKey>> JwtKey::PublicKeyPem(JwtAlgorithm algori
     return absl::InvalidArgumentError(
         "is not a PEM public key (expected a -----BEGIN PUBLIC KEY----- block)");
   }
-  auto public_key = std::make_unique<PublicKey>(raw);
+  std::unique_ptr<JwtKey> key(new JwtKey(algorithm));
+  key->prepared_->key = raw;
   const int type = EVP_PKEY_get_base_id(raw);
   if (algorithm == JwtAlgorithm::kRs256) {
     if (type != EVP_PKEY_RSA) return absl::InvalidArgumentError("is not an RSA key (RS256)");
@@ -129,8 +151,11 @@ absl::StatusOr<std::unique_ptr<JwtKey>> JwtKey::PublicKeyPem(JwtAlgorithm algori
           absl::StrCat("is a key on curve ", group, "; ES256 needs P-256 (prime256v1)"));
     }
   }
-  std::unique_ptr<JwtKey> key(new JwtKey(algorithm));
-  key->public_key_ = std::move(public_key);
+  key->prepared_->verify = EVP_MD_CTX_new();
+  if (key->prepared_->verify == nullptr ||
+      EVP_DigestVerifyInit(key->prepared_->verify, nullptr, EVP_sha256(), nullptr, raw) != 1) {
+    return absl::InternalError("OpenSSL could not set up signature verification");
+  }
   return key;
 }
 
@@ -139,11 +164,13 @@ absl::Status JwtKey::Verify(absl::string_view signing_input, absl::string_view s
   const auto* data = reinterpret_cast<const unsigned char*>(signing_input.data());
   if (algorithm_ == JwtAlgorithm::kHs256) {
     unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_length = 0;
-    if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()), data,
-             signing_input.size(), mac, &mac_length) == nullptr) {
-      return absl::InternalError("OpenSSL could not compute HMAC-SHA256");
-    }
+    size_t mac_length = 0;
+    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(prepared_->hmac);
+    const bool computed = context != nullptr &&
+                          EVP_MAC_update(context, data, signing_input.size()) == 1 &&
+                          EVP_MAC_final(context, mac, &mac_length, sizeof(mac)) == 1;
+    EVP_MAC_CTX_free(context);
+    if (!computed) return absl::InternalError("OpenSSL could not compute HMAC-SHA256");
     // Constant time: the comparison must not tell an attacker how much matched.
     if (signature.size() != mac_length || CRYPTO_memcmp(mac, signature.data(), mac_length) != 0) {
       return DoesNotVerify();
@@ -159,12 +186,13 @@ absl::Status JwtKey::Verify(absl::string_view signing_input, absl::string_view s
     signature = der;
   }
   EVP_MD_CTX* context = EVP_MD_CTX_new();
-  if (context == nullptr) return absl::ResourceExhaustedError("OpenSSL could not allocate");
-  int verified = EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, public_key_->key);
-  if (verified == 1) {
-    verified = EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()),
-                                signature.size(), data, signing_input.size());
+  if (context == nullptr || EVP_MD_CTX_copy_ex(context, prepared_->verify) != 1) {
+    EVP_MD_CTX_free(context);
+    return absl::InternalError("OpenSSL could not copy a verification context");
   }
+  const int verified =
+      EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), data, signing_input.size());
   EVP_MD_CTX_free(context);
   return verified == 1 ? absl::OkStatus() : DoesNotVerify();
 }

@@ -42,12 +42,14 @@ class JwtKey {
   absl::Status Verify(absl::string_view signing_input, absl::string_view signature) const;
 
  private:
-  struct PublicKey;  // OpenSSL's EVP_PKEY, kept out of this header
+  // OpenSSL's objects, kept out of this header: the key and a context
+  // prepared with it, which Verify copies (cheaper than preparing one per
+  // call: no algorithm look-up, no HMAC key schedule).
+  struct Prepared;
   explicit JwtKey(JwtAlgorithm algorithm);
 
   JwtAlgorithm algorithm_;
-  std::string secret_;                     // HS256
-  std::unique_ptr<PublicKey> public_key_;  // RS256, ES256
+  std::unique_ptr<Prepared> prepared_;
 };
 
 }  // namespace riskd

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "server/identity/jwt_testing.h"
@@ -85,6 +88,30 @@ TEST(JwtKeyTest, Es256) {
   // A DER signature, as OpenSSL itself would produce, is not the JWS form.
   EXPECT_EQ(key->Verify(kInput, std::string(70, 'x')).message(),
             "signature is 70 bytes; ES256 signatures are 64");
+}
+
+// Verify copies a context prepared once; the copies must not interfere when
+// the server's threads check tokens at the same time.
+TEST(JwtKeyTest, OneKeyVerifiesFromManyThreadsAtOnce) {
+  const JwtSigner hs = JwtSigner::Hs256(kSecret);
+  const JwtSigner es = JwtSigner::Es256();
+  std::unique_ptr<JwtKey> hs_key = *JwtKey::HmacSecret(kSecret);
+  std::unique_ptr<JwtKey> es_key = PublicKeyOf(es, JwtAlgorithm::kEs256);
+  ASSERT_NE(es_key, nullptr);
+  const std::string hs_good = hs.Sign(kInput), es_good = es.Sign(kInput);
+  const std::string hs_bad = FlipBit(hs_good, 3), es_bad = FlipBit(es_good, 3);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) {
+        wrong += !hs_key->Verify(kInput, hs_good).ok() + hs_key->Verify(kInput, hs_bad).ok() +
+                 !es_key->Verify(kInput, es_good).ok() + es_key->Verify(kInput, es_bad).ok();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(JwtKeyTest, RefusesKeysOfTheWrongKind) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/identity/base64url.h"
+#include "server/identity/json_object.h"
 
 namespace riskd {
 namespace {
@@ -20,12 +21,9 @@ absl::Status Invalid(absl::string_view message) { return absl::InvalidArgumentEr
 absl::StatusOr<Struct> DecodeJsonPart(absl::string_view encoded, absl::string_view part) {
   absl::StatusOr<std::string> json = DecodeBase64Url(encoded);
   if (!json.ok()) return Invalid(absl::StrCat(part, " ", json.status().message()));
-  Struct parsed;
-  auto status = google::protobuf::util::JsonStringToMessage(*json, &parsed);
-  if (!status.ok()) {
-    return Invalid(
-        absl::StrCat(part, " is not a JSON object: ",
-                     absl::string_view(status.message().data(), status.message().size())));
+  absl::StatusOr<Struct> parsed = ParseJsonObject(*json);
+  if (!parsed.ok()) {
+    return Invalid(absl::StrCat(part, " is not a JSON object: ", parsed.status().message()));
   }
   return parsed;
 }
