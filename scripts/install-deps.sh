@@ -9,6 +9,8 @@ packages=(
   libbenchmark-dev
   libssl-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
+  libmaxminddb-dev mmdb-bin
+  libre2-dev
 )
 
 missing=()

@@ -13,6 +13,7 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
 #include "server/common/logging.h"
+#include "server/funnel/funnel_options.h"
 #include "server/identity/identity_config.h"
 #include "server/state/user_model_options.h"
 #include "yaml-cpp/yaml.h"
@@ -93,6 +94,7 @@ struct Config {
   std::vector<DetectorConfig> detectors;
   std::vector<PolicyConfig> policies;
   StateConfig state;
+  FunnelOptions funnel;
   bool watch_file = true;  // reload when the file changes
   absl::Duration watch_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -29,11 +29,11 @@ class ConfigParser {
     if (!root.IsDefined() || root.IsNull()) {
       return yaml_.Error(root, "", "the file is empty");
     }
-    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
-        root, "",
-        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
-         "identity"}));
+    RISKD_RETURN_IF_ERROR(
+        yaml_.CheckKeys(root, "",
+                        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner",
+                         "thresholds", "trusted_proxies", "detectors", "policies", "reload",
+                         "shutdown_grace_ms", "state", "funnel", "identity"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -80,6 +80,7 @@ class ConfigParser {
       config.shutdown_grace = absl::Milliseconds(ms);
     }
     if (root["state"]) RISKD_RETURN_IF_ERROR(ParseState(root["state"], config.state));
+    if (root["funnel"]) RISKD_RETURN_IF_ERROR(ParseFunnel(root["funnel"], config.funnel));
     if (root["detectors"]) {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
@@ -193,6 +194,28 @@ class ConfigParser {
     RISKD_ASSIGN_OR_RETURN(int64_t n, yaml_.Int(node, path));
     if (n <= 0 || n > 1000) return yaml_.Error(node, path, "must be between 1 and 1000");
     return static_cast<int>(n);
+  }
+
+  absl::Status ParseFunnel(const YAML::Node& node, FunnelOptions& funnel) {
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
+        node, "funnel",
+        {"review_min_score", "approved_device_score_factor", "deny_reported_devices"}));
+    if (node["review_min_score"]) {
+      RISKD_ASSIGN_OR_RETURN(
+          funnel.review_min_score,
+          yaml_.DoubleIn(node["review_min_score"], "funnel.review_min_score", 0, 1));
+    }
+    if (node["approved_device_score_factor"]) {
+      RISKD_ASSIGN_OR_RETURN(funnel.approved_device_score_factor,
+                             yaml_.DoubleIn(node["approved_device_score_factor"],
+                                            "funnel.approved_device_score_factor", 0, 1));
+    }
+    if (node["deny_reported_devices"]) {
+      RISKD_ASSIGN_OR_RETURN(
+          funnel.deny_reported_devices,
+          yaml_.Bool(node["deny_reported_devices"], "funnel.deny_reported_devices"));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status ParseState(const YAML::Node& node, StateConfig& state) {

@@ -77,7 +77,7 @@ std::vector<std::vector<std::string>> DecisionEngine::StateKeys(const AbiEvent& 
 }
 
 Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
-                                const DetectorState* state) const {
+                                const DetectorState* state, riskd_device_trust trust) const {
   Decision decision;
   decision.detectors.reserve(detectors_.size());
   std::vector<WeightedScore> scores;
@@ -100,6 +100,7 @@ Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& ab
     }
     raw.state = values.data();
     raw.state_count = values.size();
+    raw.device_trust = trust;
     outcome.run = d.instance->Evaluate(raw, d.config->timeout);
     if (outcome.run.error.empty()) {
       outcome.counted = true;
@@ -112,10 +113,18 @@ Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& ab
   }
 
   decision.risk_score = Combine(config_.combiner, scores);
+  if (trust == RISKD_DEVICE_APPROVED) {
+    decision.risk_score *= config_.funnel.approved_device_score_factor;
+  }
   PolicyOutcome policy = policies_.Decide(event, decision.risk_score, decision.detectors);
   decision.verdict = policy.verdict;
   decision.policy = std::move(policy.policy);
   decision.reason = std::move(policy.reason);
+  if (trust == RISKD_DEVICE_REPORTED && config_.funnel.deny_reported_devices) {
+    decision.verdict = riskd::v1::VERDICT_DENY;
+    decision.policy = "funnel.deny_reported_devices";
+    decision.reason = "the user reported this device (\"this was not me\")";
+  }
   decision.monitor_only = config_.mode == Mode::kMonitor;
   return decision;
 }

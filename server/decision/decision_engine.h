@@ -48,8 +48,12 @@ class DecisionEngine {
 
   // Runs every detector and decides. Thread-safe. `state` may be null (no
   // state read, or the store is unavailable): detectors then see none.
+  // `trust` is what the user said about the event's device: detectors see
+  // it, an approved device's score is lowered and a reported one is denied
+  // (the config's `funnel:` section).
   Decision Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
-                  const DetectorState* state) const;
+                  const DetectorState* state,
+                  riskd_device_trust trust = RISKD_DEVICE_UNKNOWN) const;
 
  private:
   explicit DecisionEngine(Config config);

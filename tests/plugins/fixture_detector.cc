@@ -117,6 +117,11 @@ class FixtureDetector {
         result.AddSignal("fixture_other", echo_property_ + "=" + std::string(*value));
       }
     }
+    if (event.property("fixture_trust")) {
+      // What the host said about the device (ABI 1.3).
+      result.AddSignal("fixture_other",
+                       "device_trust=" + std::to_string(static_cast<int>(event.device_trust())));
+    }
     if (std::optional<std::string_view> s = event.property("fixture_signal")) {
       result.AddSignal(*s, "requested by the event");
     }

@@ -85,6 +85,14 @@ class Event {
     }
     return std::nullopt;
   }
+  // What the user said about this device (ABI 1.3; kUnknown from older hosts
+  // and in StateKeys).
+  riskd_device_trust device_trust() const {
+    if (raw_.struct_size < offsetof(riskd_event, device_trust) + sizeof(raw_.device_trust)) {
+      return RISKD_DEVICE_UNKNOWN;
+    }
+    return static_cast<riskd_device_trust>(raw_.device_trust);
+  }
   const riskd_event& raw() const { return raw_; }
 
  private:
