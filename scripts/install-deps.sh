@@ -7,10 +7,10 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev libboost-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libbenchmark-dev
-  libssl-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
   libmaxminddb-dev mmdb-bin
   libre2-dev
+  libcurl4-openssl-dev libssl-dev python3
 )
 
 missing=()

@@ -25,13 +25,9 @@ void IpList::Build() {
 const std::string* IpList::Find(riskd_ip_family family, const uint8_t* bytes) const {
   uint32_t label = RangeTable<uint32_t>::kNotFound;
   if (family == RISKD_IP_V4) {
-    uint32_t v4 = (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) |
-                  (uint32_t{bytes[2]} << 8) | bytes[3];
-    label = v4_.Find(v4);
+    label = v4_.Find(riskd_iprange::V4FromBytes(bytes));
   } else if (family == RISKD_IP_V6) {
-    Uint128 v6 = 0;
-    for (int i = 0; i < 16; ++i) v6 = (v6 << 8) | bytes[i];
-    label = v6_.Find(v6);
+    label = v6_.Find(riskd_iprange::V6FromBytes(bytes));
   }
   return label == RangeTable<uint32_t>::kNotFound ? nullptr : &labels_[label];
 }

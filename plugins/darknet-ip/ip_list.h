@@ -6,11 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "ip_address.h"
-#include "range_table.h"
+#include "iprange/ip_address.h"
+#include "iprange/range_table.h"
 #include "riskd/detector_abi.h"
 
 namespace riskd_darknet_ip {
+
+using riskd_iprange::Family;
+using riskd_iprange::IpRange;
+using riskd_iprange::ParseAddress;
+using riskd_iprange::ParseAddressOrCidr;
+using riskd_iprange::RangeTable;
+using riskd_iprange::Uint128;
 
 class IpList {
  public:

@@ -13,6 +13,7 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
 #include "server/common/logging.h"
+#include "server/config/webhooks_config.h"
 #include "server/funnel/funnel_options.h"
 #include "server/identity/identity_config.h"
 #include "server/state/user_model_options.h"
@@ -98,6 +99,7 @@ struct Config {
   bool watch_file = true;  // reload when the file changes
   absl::Duration watch_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  WebhooksConfig webhooks;
 
   const Thresholds& ThresholdsFor(riskd::v1::EventType type) const {
     auto it = thresholds_by_type.find(type);

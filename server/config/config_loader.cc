@@ -29,11 +29,11 @@ class ConfigParser {
     if (!root.IsDefined() || root.IsNull()) {
       return yaml_.Error(root, "", "the file is empty");
     }
-    RISKD_RETURN_IF_ERROR(
-        yaml_.CheckKeys(root, "",
-                        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner",
-                         "thresholds", "trusted_proxies", "detectors", "policies", "reload",
-                         "shutdown_grace_ms", "state", "funnel", "identity"}));
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
+        root, "",
+        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
+         "funnel", "webhooks", "identity"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -85,6 +85,9 @@ class ConfigParser {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
     if (root["policies"]) RISKD_RETURN_IF_ERROR(ParsePolicies(root["policies"], config));
+    if (root["webhooks"]) {
+      RISKD_RETURN_IF_ERROR(ParseWebhooksConfig(yaml_, root["webhooks"], config.webhooks));
+    }
     return config;
   }
 

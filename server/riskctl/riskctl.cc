@@ -6,6 +6,8 @@
 //   riskctl track --user alice --type password-reset-succeeded
 //   riskctl user alice
 //   riskctl users --flag lost_password
+//   riskctl webhooks failed
+//   riskctl webhooks retry [--id DELIVERY_ID]...
 //   riskctl health
 #include <algorithm>
 #include <cstdio>
@@ -27,6 +29,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "riskd/v1/riskd.grpc.pb.h"
+#include "riskd/v1/webhooks.grpc.pb.h"
 #include "server/common/event_types.h"
 
 namespace {
@@ -46,6 +49,10 @@ commands:
   report-device  --user ID --device ID   deny a device for this user
   funnel         funnel counters: [--bucket minute|hour|day] [--from SECONDS]
                  [--to SECONDS] (default: the last hour by minute)
+  webhooks failed
+                 list the webhook deliveries that gave up
+  webhooks retry [--id DELIVERY_ID]...
+                 queue failed deliveries again (all of them without --id)
   health         is riskd serving?
 
 event options (authenticate, track):
@@ -78,6 +85,7 @@ struct Options {
   std::string command;
   std::map<std::string, std::string> values;
   std::vector<std::pair<std::string, std::string>> headers, properties;
+  std::vector<std::string> ids;  // webhooks retry --id
   bool json = false;
 };
 
@@ -114,6 +122,8 @@ Options ParseArgs(int argc, char** argv) {
       options.headers.push_back(SplitPair(arg, next()));
     } else if (arg == "--property") {
       options.properties.push_back(SplitPair(arg, next()));
+    } else if (arg == "--id") {
+      options.ids.push_back(next());
     } else if (std::find(value_flags.begin(), value_flags.end(), arg) != value_flags.end()) {
       options.values[arg.substr(2)] = next();
     } else if (!absl::StartsWith(arg, "-") && options.command.empty()) {
@@ -125,6 +135,9 @@ Options ParseArgs(int argc, char** argv) {
     } else if (!absl::StartsWith(arg, "-") && options.command == "feedback" &&
                !options.values.count("feedback")) {
       options.values["feedback"] = arg;
+    } else if (!absl::StartsWith(arg, "-") && options.command == "webhooks" &&
+               !options.values.count("subcommand")) {
+      options.values["subcommand"] = arg;
     } else {
       UsageError(absl::StrCat("unknown argument \"", arg, "\""));
     }
@@ -418,6 +431,64 @@ int ListUsers(riskd::v1::RiskService::Stub& stub, const Options& options) {
   return 0;
 }
 
+int ListFailedWebhooks(riskd::v1::WebhookAdmin::Stub& stub, const Options& options) {
+  riskd::v1::ListFailedWebhooksRequest request;
+  riskd::v1::ListFailedWebhooksResponse all;  // every page, for --json
+  request.set_page_size(200);
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    riskd::v1::ListFailedWebhooksResponse response;
+    grpc::Status status = stub.ListFailedWebhooks(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    all.mutable_webhooks()->MergeFrom(response.webhooks());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  if (options.json) {
+    PrintJson(all);
+    return 0;
+  }
+  std::printf("%-32s  %-12s %-19s %-8s %-19s %s\n", "DELIVERY ID", "ENDPOINT", "EVENT", "ATTEMPTS",
+              "FAILED AT", "LAST ERROR");
+  for (const riskd::v1::FailedWebhook& w : all.webhooks()) {
+    std::printf("%-32s  %-12s %-19s %-8u %-19s %s\n", w.delivery_id().c_str(), w.endpoint().c_str(),
+                w.event().c_str(), w.attempts(), Time(w.failed_at()).substr(0, 19).c_str(),
+                w.last_error().c_str());
+  }
+  std::printf("%d failed webhooks\n", all.webhooks_size());
+  return 0;
+}
+
+int RetryWebhooks(riskd::v1::WebhookAdmin::Stub& stub, const Options& options) {
+  riskd::v1::RetryWebhooksRequest request;
+  for (const std::string& id : options.ids) request.add_delivery_ids(id);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  riskd::v1::RetryWebhooksResponse response;
+  grpc::Status status = stub.RetryWebhooks(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const std::string& id : response.delivery_ids())
+    std::printf("queued again: %s\n", id.c_str());
+  std::printf("%d webhooks queued again\n", response.delivery_ids_size());
+  return 0;
+}
+
+int Webhooks(const std::shared_ptr<grpc::Channel>& channel, const Options& options) {
+  auto it = options.values.find("subcommand");
+  const std::string subcommand = it == options.values.end() ? "" : it->second;
+  if (subcommand != "retry" && !options.ids.empty()) UsageError("--id goes with webhooks retry");
+  auto stub = riskd::v1::WebhookAdmin::NewStub(channel);
+  if (subcommand == "failed") return ListFailedWebhooks(*stub, options);
+  if (subcommand == "retry") return RetryWebhooks(*stub, options);
+  UsageError(subcommand.empty() ? "webhooks needs a subcommand: failed or retry"
+                                : absl::StrCat("unknown webhooks subcommand \"", subcommand,
+                                               "\" (expected failed or retry)"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -439,6 +510,7 @@ int main(int argc, char** argv) {
     return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
   }
 
+  if (options.command == "webhooks") return Webhooks(channel, options);
   auto stub = riskd::v1::RiskService::NewStub(channel);
   if (options.command == "authenticate") {
     riskd::v1::AuthenticateRequest request;

@@ -53,11 +53,25 @@ void See(google::protobuf::RepeatedPtrField<SeenValue>& list, const std::string&
   while (list.size() > max) list.RemoveLast();
 }
 
-// The decision's signals, as a webhook about the device will name them.
+// The decision that opened a device's review, as a later webhook about the
+// case names it. Kept only on devices with a case, to keep records small.
 constexpr int kMaxDeviceSignals = 4;
 
-void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event,
-               const Decision& decision, UserRecord& record) {
+void RememberCaseDecision(const NormalizedEvent& event, const Decision& decision,
+                          DeviceRecord& device) {
+  device.set_last_request_id(event.request_id);
+  device.set_last_score(decision.risk_score);
+  device.clear_last_signals();
+  for (const DetectorOutcome& d : decision.detectors) {
+    for (const RaisedSignal& s : d.run.signals) {
+      if (device.last_signals_size() < kMaxDeviceSignals) {
+        device.add_last_signals(absl::StrCat(d.name, "/", s.name));
+      }
+    }
+  }
+}
+
+void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, UserRecord& record) {
   if (event.device_id.empty()) return;
   auto& devices = *record.mutable_devices();
   auto it = std::find_if(devices.begin(), devices.end(),
@@ -74,16 +88,6 @@ void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event,
   device.set_user_agent(event.user_agent.substr(0, options.max_stored_user_agent));
   if (event.ip) device.set_last_ip(event.ip->ToString());
   device.set_events(device.events() + 1);
-  device.set_last_request_id(event.request_id);
-  device.set_last_score(decision.risk_score);
-  device.clear_last_signals();
-  for (const DetectorOutcome& d : decision.detectors) {
-    for (const RaisedSignal& s : d.run.signals) {
-      if (device.last_signals_size() < kMaxDeviceSignals) {
-        device.add_last_signals(absl::StrCat(d.name, "/", s.name));
-      }
-    }
-  }
   devices.Add(std::move(device));
   std::rotate(devices.rbegin(), devices.rbegin() + 1, devices.rend());
   while (devices.size() > options.max_devices) devices.RemoveLast();
@@ -136,7 +140,7 @@ bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
       break;
   }
 
-  SeeDevice(options, event, decision, record);
+  SeeDevice(options, event, record);
   // Events that answer a case do what the same feedback does.
   if (event.type == riskd::v1::EVENT_TYPE_PASSWORD_RESET_SUCCEEDED) {
     // The recovery: a new password closes the case.
@@ -155,6 +159,9 @@ bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
   if (with_verdict) {
     for (CaseStep& step : ApplyVerdict(funnel, event.type, decision.verdict, decision.risk_score,
                                        event.device_id, record)) {
+      if (DeviceRecord* device = FindDevice(record, step.device_id)) {
+        RememberCaseDecision(event, decision, *device);
+      }
       steps.push_back(std::move(step));
     }
   }

@@ -168,6 +168,7 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
       << check.output;
   EXPECT_NE(check.output.find(", bot-behaviour (bot-behaviour 1.0.0)"), std::string::npos)
       << check.output;
+  EXPECT_NE(check.output.find("peer-profile (peer-profile "), std::string::npos) << check.output;
 }
 
 }  // namespace
