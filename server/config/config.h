@@ -15,6 +15,7 @@
 #include "server/common/logging.h"
 #include "server/config/webhooks_config.h"
 #include "server/funnel/funnel_options.h"
+#include "server/identity/identity_config.h"
 #include "server/state/user_model_options.h"
 #include "yaml-cpp/yaml.h"
 
@@ -97,6 +98,7 @@ struct Config {
   Thresholds default_thresholds{.name = "thresholds.default"};
   absl::flat_hash_map<riskd::v1::EventType, Thresholds> thresholds_by_type;
   std::vector<CidrRange> trusted_proxies;
+  IdentityConfig identity;  // who the user is when the app sends a JWT
   std::vector<DetectorConfig> detectors;
   std::vector<PolicyConfig> policies;
   StateConfig state;

@@ -7,6 +7,7 @@
 #include "server/common/event_types.h"
 #include "server/common/status_macros.h"
 #include "server/config/config.h"
+#include "server/config/identity_section.h"
 #include "server/config/yaml_reader.h"
 
 namespace riskd {
@@ -29,11 +30,11 @@ class ConfigParser {
     if (!root.IsDefined() || root.IsNull()) {
       return yaml_.Error(root, "", "the file is empty");
     }
-    RISKD_RETURN_IF_ERROR(
-        yaml_.CheckKeys(root, "",
-                        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner",
-                         "thresholds", "trusted_proxies", "detectors", "policies", "reload",
-                         "shutdown_grace_ms", "state", "funnel", "webhooks", "geoip"}));
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
+        root, "",
+        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
+         "funnel", "webhooks", "geoip", "identity"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -70,6 +71,9 @@ class ConfigParser {
     if (root["trusted_proxies"]) {
       RISKD_ASSIGN_OR_RETURN(config.trusted_proxies,
                              Cidrs(root["trusted_proxies"], "trusted_proxies"));
+    }
+    if (root["identity"]) {
+      RISKD_RETURN_IF_ERROR(ParseIdentitySection(yaml_, root["identity"], config.identity));
     }
     if (root["reload"]) RISKD_RETURN_IF_ERROR(ParseReload(root["reload"], config));
     if (root["shutdown_grace_ms"]) {

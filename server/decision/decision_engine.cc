@@ -13,7 +13,7 @@ namespace riskd {
 
 DecisionEngine::DecisionEngine(Config config)
     : config_(std::move(config)),
-      validator_(ValidationOptions{config_.trusted_proxies}),
+      validator_(ValidationOptions{config_.trusted_proxies, config_.identity.jwt}),
       policies_(config_) {}
 
 absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config config,

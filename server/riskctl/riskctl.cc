@@ -224,6 +224,7 @@ void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
                 d.weight(), static_cast<long long>(d.duration_us()),
                 d.error().empty() ? "" : "  error: ", d.error().c_str());
   }
+  std::printf("user id:    %s\n", r.user_id().c_str());
   std::printf("device id:  %s\n", r.device_id().c_str());
   std::printf("request id: %s\n", r.request_id().c_str());
 }

@@ -198,6 +198,7 @@ absl::StatusOr<riskd::v1::TrackResponse> DecisionFlow::Track(const riskd::v1::Ev
   response.set_request_id(decided.request_id());
   response.set_device_id(decided.device_id());
   response.set_state_error(decided.state_error());
+  response.set_user_id(decided.user_id());
   return response;
 }
 

@@ -112,7 +112,7 @@ TEST(PluginLoadingTest, UnknownSettingListsTheKnownOnes) {
   EXPECT_NE(OnlyLine(f.start_output)
                 .find("detectors[0].settings.scor: unknown setting (this plugin takes: score, "
                       "signals, sleep_ms, throw_message, positive, count_per_ip, label_file, "
-                      "required_label)"),
+                      "required_label, echo_property)"),
             std::string::npos)
       << f.start_output;
 }
