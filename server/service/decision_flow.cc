@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/arena.h"
 #include "server/common/logging.h"
 #include "server/common/status_macros.h"
 #include "server/service/response_builder.h"
@@ -59,7 +60,9 @@ absl::Status Record(StateStore& store, const StateConfig& state, const Normalize
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
     StateStore::Transaction t;
     if (has_user) {
-      UserRecord record;
+      // On an arena: the record's many small parts come and go at once.
+      google::protobuf::Arena arena;
+      UserRecord& record = *google::protobuf::Arena::CreateMessage<UserRecord>(&arena);
       if (user_bytes && !record.ParseFromString(*user_bytes)) {
         return absl::DataLossError(
             absl::StrCat("the stored record of user ", event.user_id, " cannot be read"));
