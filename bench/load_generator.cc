@@ -6,6 +6,9 @@
 //   load_generator --target ... --seconds 10 --rate 5000
 //       open loop: starts calls at a fixed rate; latency counts from the
 //       scheduled start, so a stalled server cannot hide its queueing
+//   load_generator --target ... --wait-ready 120 --since-unix-ns N
+//       start-up time: calls until one is answered OK (or the time is up),
+//       then prints ready_ms, the time from N (when the server was started)
 //
 // The traffic mix over 100,000 users: 80% succeeded logins from each user's
 // own browser and IP, 10% failed logins, 5% registrations, 5% attack traffic
@@ -37,6 +40,8 @@ struct Options {
   double rate = 0;  // 0: closed loop
   int channels = 2;
   int users = 100000;
+  double wait_ready = 0;  // seconds; 0: measure load instead
+  int64_t since_unix_ns = 0;
 };
 
 Options Parse(int argc, char** argv) {
@@ -55,6 +60,10 @@ Options Parse(int argc, char** argv) {
       o.channels = std::stoi(value);
     else if (flag == "--users")
       o.users = std::stoi(value);
+    else if (flag == "--wait-ready")
+      o.wait_ready = std::stod(value);
+    else if (flag == "--since-unix-ns")
+      o.since_unix_ns = std::stoll(value);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -104,10 +113,12 @@ std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
 
 class Recorder {
  public:
-  void Record(bool ok, Clock::duration latency) {
+  // `state_error`: decided without the user's history (the store failed).
+  void Record(bool ok, bool state_error, Clock::duration latency) {
     std::lock_guard<std::mutex> lock(mu_);
     if (ok) {
       latencies_us_.push_back(std::chrono::duration<double, std::micro>(latency).count());
+      if (state_error) ++state_errors_;
     } else {
       ++errors_;
     }
@@ -121,9 +132,9 @@ class Recorder {
                                     static_cast<size_t>(p * latencies_us_.size()))];
     };
     std::printf(
-        "mode=%s offered_rps=%.0f ok=%zu errors=%ld rps=%.0f p50_us=%.0f p99_us=%.0f "
-        "p999_us=%.0f\n",
-        o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_,
+        "mode=%s offered_rps=%.0f ok=%zu errors=%ld state_errors=%ld rps=%.0f p50_us=%.0f "
+        "p99_us=%.0f p999_us=%.0f\n",
+        o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_, state_errors_,
         latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999));
   }
 
@@ -131,13 +142,50 @@ class Recorder {
   std::mutex mu_;
   std::vector<double> latencies_us_;
   long errors_ = 0;
+  long state_errors_ = 0;
 };
+
+int64_t UnixNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Calls until one decision comes back OK: the server is up, its detectors'
+// data and its state store loaded.
+int WaitReady(const Options& o, const riskd::v1::AuthenticateRequest& request) {
+  const Clock::time_point give_up =
+      Clock::now() + std::chrono::microseconds(static_cast<long>(o.wait_ready * 1e6));
+  std::string last_error = "no reply";
+  while (Clock::now() < give_up) {
+    // A new channel each time: an old one would wait out gRPC's reconnect
+    // backoff (seconds), and that is not the server's start-up.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto stub = riskd::v1::RiskService::NewStub(
+        grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    context.set_wait_for_ready(false);
+    riskd::v1::AuthenticateResponse response;
+    grpc::Status status = stub->Authenticate(&context, request, &response);
+    if (status.ok()) {
+      std::printf("ready_ms=%.0f\n", (UnixNanos() - o.since_unix_ns) / 1e6);
+      return 0;
+    }
+    last_error = status.error_message();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::fprintf(stderr, "not ready after %.0f s: %s\n", o.wait_ready, last_error.c_str());
+  return 1;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o = Parse(argc, argv);
   std::vector<riskd::v1::AuthenticateRequest> mix = BuildMix(o.users);
+  if (o.wait_ready > 0) return WaitReady(o, mix[0]);
   std::vector<std::unique_ptr<riskd::v1::RiskService::Stub>> stubs;
   for (int c = 0; c < o.channels; ++c) {
     grpc::ChannelArguments args;
@@ -169,7 +217,9 @@ int main(int argc, char** argv) {
         &call->context, &mix[i % mix.size()], &call->response,
         [&, call, scheduled](grpc::Status status) {
           Clock::time_point now = Clock::now();
-          if (now <= end) recorder.Record(status.ok(), now - scheduled);
+          if (now <= end) {
+            recorder.Record(status.ok(), !call->response.state_error().empty(), now - scheduled);
+          }
           delete call;
           if (o.rate <= 0 && now < end) issue(now);  // closed loop: replace it
           if (--in_flight == 0) {

@@ -1,67 +1,152 @@
 #!/usr/bin/env bash
 # make bench: riskd against the ceiling (a constant-reply server from the
-# same proto and gRPC build), on this machine, in one run.
-#   1. saturation: closed loop, 64 calls in flight, each server alone
-#   2. fixed offered load: open loop at half of riskd's saturation
-#      throughput, for both servers, to compare latency at the same load
-# CPU per decision is the server's user+system CPU time over its decisions.
+# same proto and gRPC build), on this machine, in one run, with both state
+# engines: embedded RocksDB and a local 3-master Redis Cluster.
+#
+#   0. state: USERS (100,000) users with a realistic history are written to
+#      each engine first (bench/user_history.h), so that decisions read and
+#      update existing records, as in production
+#   1. start-up: from exec to the first answered decision, with the
+#      detectors' full data files and the filled store
+#   2. saturation: closed loop, CONCURRENCY calls in flight, each server alone
+#   3. fixed offered load: open loop at half of each engine's saturation
+#      throughput, for riskd and for the ceiling, to compare latency
+# CPU per decision is the server's user+system CPU time over its decisions;
+# rss_mb is riskd's resident memory after its saturation run. On Redis, the
+# masters' read events and commands (INFO stats) over the decisions count
+# round trips. Prints key=value lines, then a summary.
 set -euo pipefail
 # The servers listen below the ephemeral port range (32768-60999), so that no
 # outgoing connection of an earlier run can hold their ports.
 cd "$(dirname "$0")/.."
+root=$PWD
 BUILD_DIR=${BUILD_DIR:-build}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 CONCURRENCY=${CONCURRENCY:-64}
+USERS=${USERS:-100000}
+REDIS_BASE_PORT=${REDIS_BASE_PORT:-7110}
 BIN=$BUILD_DIR/bench
+redis_ports=("$REDIS_BASE_PORT" "$((REDIS_BASE_PORT + 1))" "$((REDIS_BASE_PORT + 2))")
+redis_nodes=$(printf '127.0.0.1:%s,' "${redis_ports[@]}")
+redis_nodes=${redis_nodes%,}
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+cleanup() {
+  kill $(jobs -p) 2>/dev/null || true
+  scripts/redis-cluster.sh stop --base-port "$REDIS_BASE_PORT" --dir "$work/redis" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# riskd on Redis: config/riskd-redis.yaml with this run's cluster. Its
+# relative paths (plugins, the detectors' data) resolve from its folder, so
+# the copy sits in a folder whose ../build and ../data lead to the real ones.
+mkdir -p "$work/conf"
+ln -s "$root/$BUILD_DIR" "$work/build"
+ln -s "$root/data" "$work/data"
+sed -e "s|nodes: \[.*\]|nodes: [${redis_nodes//,/, }]|" config/riskd-redis.yaml >"$work/conf/riskd-redis.yaml"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-start_riskd() {
-  "$BUILD_DIR/server/riskd" --config config/riskd.yaml --listen 127.0.0.1:31151 \
-    --data-dir "$work/data" --log-level warning 2>"$work/riskd.log" &
-  echo $! > "$work/server.pid"
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+redis_stat() {  # sum of an INFO stats field over the masters
+  local total=0 port
+  for port in "${redis_ports[@]}"; do
+    total=$((total + $(redis-cli -p "$port" info stats | sed -n "s/^$1:\([0-9]*\).*/\1/p")))
+  done
+  echo $total
 }
-start_ceiling() {
-  "$BIN/riskd_bench_ceiling" 127.0.0.1:31152 2>"$work/ceiling.log" &
-  echo $! > "$work/server.pid"
-}
-stop_server() { kill "$(cat "$work/server.pid")"; wait "$(cat "$work/server.pid")" 2>/dev/null || true; }
 
-# run NAME PORT LOAD_ARGS... -> prints the load line plus cpu_us_per_decision
-run() {
-  local name=$1 port=$2; shift 2
-  sleep 0.5
-  local pid; pid=$(cat "$work/server.pid")
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "bench: the $name server exited at start (port in use?):" >&2
-    cat "$work/$name.log" >&2
+# start NAME: starts a server and waits until it answers a decision; how
+# long that took goes to $work/ready.out.
+start() {
+  local name=$1 since; since=$(date +%s%N)
+  case $name in
+    ceiling) "$BIN/riskd_bench_ceiling" 127.0.0.1:31152 2>"$work/$name.log" & ;;
+    rocksdb) "$BUILD_DIR/server/riskd" --config config/riskd.yaml --listen 127.0.0.1:31151 \
+               --data-dir "$work/rocksdb" --log-level warning 2>"$work/$name.log" & ;;
+    redis) "$BUILD_DIR/server/riskd" --config "$work/conf/riskd-redis.yaml" \
+             --listen 127.0.0.1:31153 --data-dir "$work/redis-data" --log-level warning \
+             2>"$work/$name.log" & ;;
+  esac
+  echo $! >"$work/server.pid"
+  if ! "$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --wait-ready 120 \
+      --since-unix-ns "$since" >"$work/ready.out" 2>"$work/ready.log"; then
+    echo "bench: the $name server did not answer:" >&2
+    cat "$work/ready.log" "$work/$name.log" >&2
     exit 1
   fi
+}
+port() { case $1 in ceiling) echo 31152 ;; rocksdb) echo 31151 ;; redis) echo 31153 ;; esac }
+stop_server() { kill "$(cat "$work/server.pid")"; wait "$(cat "$work/server.pid")" 2>/dev/null || true; }
+
+# run NAME LOAD_ARGS... -> the load line plus cpu_us_per_decision (and, on
+# Redis, round trips and commands per decision)
+run() {
+  local name=$1; shift
+  local pid; pid=$(cat "$work/server.pid")
   # Warm up connections and caches; not measured.
-  "$BIN/riskd_bench_load" --target 127.0.0.1:$port --seconds 1 --concurrency 16 >/dev/null
+  "$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --seconds 1 --concurrency 16 >/dev/null
   local before; before=$(cpu_ticks "$pid")
-  local line; line=$("$BIN/riskd_bench_load" --target 127.0.0.1:$port --seconds "$SECONDS_PER_RUN" "$@")
+  local reads=0 commands=0
+  if [[ $name == redis ]]; then
+    reads=$(redis_stat total_reads_processed); commands=$(redis_stat total_commands_processed)
+  fi
+  local line
+  line=$("$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --seconds "$SECONDS_PER_RUN" "$@")
   local after; after=$(cpu_ticks "$pid")
   local ok; ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$line")
   local hz; hz=$(getconf CLK_TCK)
-  local cpu; cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$ok" 'BEGIN{printf "%.1f", n ? t / hz * 1e6 / n : 0}')
-  echo "server=$name $line cpu_us_per_decision=$cpu"
+  local extra; extra=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$ok" \
+    'BEGIN{printf "cpu_us_per_decision=%.1f", n ? t / hz * 1e6 / n : 0}')
+  if [[ $name == redis ]]; then
+    reads=$(($(redis_stat total_reads_processed) - reads))
+    commands=$(($(redis_stat total_commands_processed) - commands))
+    extra+=$(awk -v r="$reads" -v c="$commands" -v n="$ok" \
+      'BEGIN{printf " redis_round_trips_per_decision=%.2f redis_commands_per_decision=%.2f", r / n, c / n}')
+  fi
+  echo "server=$name $line $extra"
 }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores; $SECONDS_PER_RUN s per run; riskd with config/riskd.yaml"
-start_ceiling; ceiling_sat=$(run ceiling 31152 --concurrency "$CONCURRENCY"); stop_server
-start_riskd;   riskd_sat=$(run riskd 31151 --concurrency "$CONCURRENCY");     stop_server
-echo "$ceiling_sat"; echo "$riskd_sat"
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 
-riskd_rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$riskd_sat")
-ceiling_rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$ceiling_sat")
-half=$((riskd_rps / 2))
-start_ceiling; ceiling_fixed=$(run ceiling 31152 --rate "$half"); stop_server
-start_riskd;   riskd_fixed=$(run riskd 31151 --rate "$half");     stop_server
-echo "$ceiling_fixed"; echo "$riskd_fixed"
+echo "# $(date -u +%FT%TZ) $(nproc) cores; $SECONDS_PER_RUN s per run; $USERS users;" \
+  "riskd with config/riskd.yaml (rocksdb) and config/riskd-redis.yaml (redis)"
 
-p99() { sed -n 's/.* p99_us=\([0-9]*\).*/\1/p' <<<"$1"; }
-awk -v r="$riskd_rps" -v c="$ceiling_rps" -v rp="$(p99 "$riskd_fixed")" -v cp="$(p99 "$ceiling_fixed")" \
-  'BEGIN{printf "throughput riskd/ceiling = %.2f; p99 at %d rps riskd/ceiling = %.2f\n", r/c, r/2, cp ? rp/cp : 0}'
+# 0. The users, in both engines.
+mkdir -p "$work/rocksdb"
+"$BIN/riskd_bench_state_size" --users "$USERS" --engine rocksdb --path "$work/rocksdb/state" \
+  --keep true >/dev/null
+scripts/redis-cluster.sh start --base-port "$REDIS_BASE_PORT" --dir "$work/redis" >/dev/null
+"$BIN/riskd_bench_state_size" --users "$USERS" --engine redis_cluster --nodes "$redis_nodes" \
+  --key-prefix riskd: >/dev/null
+
+# 1, 2. Start-up and saturation.
+declare -A sat ready rss
+for name in ceiling rocksdb redis; do
+  start "$name"
+  ready[$name]=$(field ready_ms "$(cat "$work/ready.out")")
+  sat[$name]=$(run "$name" --concurrency "$CONCURRENCY")
+  rss[$name]=$(rss_mb "$(cat "$work/server.pid")")
+  stop_server
+  echo "${sat[$name]} startup_ms=${ready[$name]} rss_mb=${rss[$name]}"
+done
+
+# 3. Fixed offered load: half of each engine's saturation, riskd and ceiling.
+declare -A fixed
+for engine in rocksdb redis; do
+  half=$(($(field rps "${sat[$engine]}" | cut -d. -f1) / 2))
+  start ceiling; fixed[ceiling_$engine]=$(run ceiling --rate "$half"); stop_server
+  start "$engine"; fixed[$engine]=$(run "$engine" --rate "$half"); stop_server
+  echo "${fixed[ceiling_$engine]}"
+  echo "${fixed[$engine]}"
+done
+
+# Summary: riskd / ceiling.
+for engine in rocksdb redis; do
+  awk -v e="$engine" -v r="$(field rps "${sat[$engine]}")" -v c="$(field rps "${sat[ceiling]}")" \
+    -v rate="$(field offered_rps "${fixed[$engine]}")" \
+    -v p50="$(field p50_us "${fixed[$engine]}")" -v cp50="$(field p50_us "${fixed[ceiling_$engine]}")" \
+    -v p99="$(field p99_us "${fixed[$engine]}")" -v cp99="$(field p99_us "${fixed[ceiling_$engine]}")" \
+    -v p999="$(field p999_us "${fixed[$engine]}")" -v cp999="$(field p999_us "${fixed[ceiling_$engine]}")" \
+    'BEGIN{printf "%s: throughput riskd/ceiling = %.2f; at %d rps riskd/ceiling p50 = %.2f, p99 = %.2f, p99.9 = %.2f\n",
+           e, r / c, rate, p50 / cp50, p99 / cp99, p999 / cp999}'
+done

@@ -46,6 +46,16 @@ absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
 }
 
 std::string IpAddress::ToString() const {
+  if (family == Family::kV4) {
+    // On every decision's path: inet_ntop formats v4 with sprintf, 10x slower.
+    std::string out;
+    out.reserve(15);
+    for (int i = 0; i < 4; ++i) {
+      if (i > 0) out.push_back('.');
+      absl::StrAppend(&out, static_cast<int>(bytes[i]));
+    }
+    return out;
+  }
   char buffer[INET6_ADDRSTRLEN];
   int af = family == Family::kV4 ? AF_INET : AF_INET6;
   return inet_ntop(af, bytes.data(), buffer, sizeof(buffer)) ? buffer : "";

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/arena.h"
 #include "server/common/logging.h"
 #include "server/common/status_macros.h"
 #include "server/funnel/case_webhooks.h"
@@ -62,19 +63,21 @@ absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& co
     RISKD_RETURN_IF_ERROR(store.Commit(std::move(batch)).status());
     return std::vector<CaseStep>{};
   }
+  google::protobuf::Arena arena;
   RISKD_ASSIGN_OR_RETURN(
       UserUpdateResult result,
-      UpdateUser(store, event.user_id, std::move(user_bytes), DetectorWrites(decision),
-                 [&](UserRecord& record, bool) -> absl::StatusOr<UserChange> {
-                   UserChange change;
-                   change.changed = ApplyEvent(config.state.user_model, config.funnel, event,
-                                               decision, with_verdict, record, change.steps);
-                   change.beside = answer;
-                   change.also =
-                       EnqueueCaseWebhooks(config.webhooks, change.steps, record, &decision,
-                                           event.request_id, event.occurred_at);
-                   return change;
-                 }));
+      UpdateUser(
+          store, event.user_id, std::move(user_bytes), DetectorWrites(decision),
+          [&](UserRecord& record, bool) -> absl::StatusOr<UserChange> {
+            UserChange change;
+            change.changed = ApplyEvent(config.state.user_model, config.funnel, event, decision,
+                                        with_verdict, record, change.steps);
+            change.beside = answer;
+            change.also = EnqueueCaseWebhooks(config.webhooks, change.steps, record, &decision,
+                                              event.request_id, event.occurred_at);
+            return change;
+          },
+          arena));
   return std::move(result.change.steps);
 }
 

@@ -56,20 +56,23 @@ absl::StatusOr<riskd::v1::ReportFeedbackResponse> RecoveryFlow::ReportFeedback(
     device_id = decided.device_id();
   }
 
+  google::protobuf::Arena arena;
   RISKD_ASSIGN_OR_RETURN(
       UserUpdateResult result,
-      UpdateUser(store_, request.user_id(), values[0], {},
-                 [&](UserRecord& record, bool) -> absl::StatusOr<UserChange> {
-                   if (!device_id.empty() && FindDevice(record, device_id) == nullptr) {
-                     return UnknownDevice(request.user_id(), device_id);
-                   }
-                   FeedbackOutcome outcome = ApplyFeedback(request.type(), device_id, record);
-                   UserChange change{.changed = outcome.changed, .steps = std::move(outcome.steps)};
-                   change.also =
-                       EnqueueCaseWebhooks(engines_.Get()->config().webhooks, change.steps, record,
-                                           /*decision=*/nullptr, request.request_id(), now);
-                   return change;
-                 }));
+      UpdateUser(
+          store_, request.user_id(), values[0], {},
+          [&](UserRecord& record, bool) -> absl::StatusOr<UserChange> {
+            if (!device_id.empty() && FindDevice(record, device_id) == nullptr) {
+              return UnknownDevice(request.user_id(), device_id);
+            }
+            FeedbackOutcome outcome = ApplyFeedback(request.type(), device_id, record);
+            UserChange change{.changed = outcome.changed, .steps = std::move(outcome.steps)};
+            change.also =
+                EnqueueCaseWebhooks(engines_.Get()->config().webhooks, change.steps, record,
+                                    /*decision=*/nullptr, request.request_id(), now);
+            return change;
+          },
+          arena));
 
   // A repeated feedback counts once; a failed challenge counts each time.
   if (result.change.changed || request.type() == riskd::v1::FEEDBACK_TYPE_CHALLENGE_FAILED) {
@@ -81,11 +84,11 @@ absl::StatusOr<riskd::v1::ReportFeedbackResponse> RecoveryFlow::ReportFeedback(
     if (auto counter = CounterForWebhook(step.kind)) funnel_.Add(now, *counter);
     response.add_webhooks(step.kind);
   }
-  if (const auto* device = FindDevice(result.record, device_id)) {
+  if (const auto* device = FindDevice(*result.record, device_id)) {
     ToDevice(*device, *response.mutable_device());
   }
   const UserModelOptions& model = engines_.Get()->config().state.user_model;
-  for (std::string& flag : UserFlags(model, result.record, now)) {
+  for (std::string& flag : UserFlags(model, *result.record, now)) {
     response.add_flags(std::move(flag));
   }
   return response;

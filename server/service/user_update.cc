@@ -20,20 +20,22 @@ constexpr int kMaxCommitAttempts = 32;
 absl::StatusOr<UserUpdateResult> UpdateUser(StateStore& store, absl::string_view user_id,
                                             std::optional<std::string> bytes,
                                             std::vector<StateStore::Transaction> unguarded,
-                                            const UserChangeFn& apply) {
+                                            const UserChangeFn& apply,
+                                            google::protobuf::Arena& arena) {
   const std::string user_key = UserKey(user_id);
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    UserUpdateResult result;
-    if (bytes && !result.record.ParseFromString(*bytes)) {
+    UserUpdateResult result{
+        .record = google::protobuf::Arena::CreateMessage<riskd::state::v1::UserRecord>(&arena)};
+    if (bytes && !result.record->ParseFromString(*bytes)) {
       return absl::DataLossError(
           absl::StrCat("the stored record of user ", user_id, " cannot be read"));
     }
-    RISKD_ASSIGN_OR_RETURN(result.change, apply(result.record, bytes.has_value()));
+    RISKD_ASSIGN_OR_RETURN(result.change, apply(*result.record, bytes.has_value()));
     StateStore::Transaction t;
     if (result.change.changed) {
       t.guard_key = user_key;
       t.guard_value = bytes;
-      t.mutations.push_back({user_key, result.record.SerializeAsString()});
+      t.mutations.push_back({user_key, result.record->SerializeAsString()});
     }
     for (StateStore::Mutation& m : result.change.beside) t.mutations.push_back(std::move(m));
     result.change.beside.clear();

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/arena.h"
 #include "riskd/state/v1/user_record.pb.h"
 #include "server/funnel/case_model.h"
 #include "server/state/state_store.h"
@@ -37,18 +38,20 @@ using UserChangeFn =
     std::function<absl::StatusOr<UserChange>(riskd::state::v1::UserRecord& record, bool exists)>;
 
 struct UserUpdateResult {
-  riskd::state::v1::UserRecord record;  // as written (or read, when unchanged)
-  UserChange change;                    // of the application that was written
+  riskd::state::v1::UserRecord* record;  // as written (or read, when unchanged)
+  UserChange change;                     // of the application that was written
 };
 
 // Starts from `bytes`, the record as read by the caller's batch (nullopt: no
 // record), applies `apply` and commits it guarded, with `unguarded` (other
 // keys' writes, applied once) in the same batch. DATA_LOSS for a record that
 // does not parse, ABORTED after too many lost races, UNAVAILABLE from the store.
+// Records are built on `arena`: a record's many small parts come and go at once.
 absl::StatusOr<UserUpdateResult> UpdateUser(StateStore& store, absl::string_view user_id,
                                             std::optional<std::string> bytes,
                                             std::vector<StateStore::Transaction> unguarded,
-                                            const UserChangeFn& apply);
+                                            const UserChangeFn& apply,
+                                            google::protobuf::Arena& arena);
 
 }  // namespace riskd
 

@@ -33,23 +33,25 @@ bool HasSignal(const Decision& decision, std::initializer_list<absl::string_view
   return false;
 }
 
+// Moves element `i` of `list` to the front, keeping the others' order. Swaps
+// pointers, not messages.
+template <typename T>
+void MoveToFront(google::protobuf::RepeatedPtrField<T>& list, int i) {
+  for (; i > 0; --i) list.SwapElements(i, i - 1);
+}
+
 // Counts `value` in a most-recent-first list bounded to `max` entries.
 void See(google::protobuf::RepeatedPtrField<SeenValue>& list, const std::string& value,
          int64_t at_ms, int max) {
   if (value.empty()) return;
   auto it = std::find_if(list.begin(), list.end(),
                          [&](const SeenValue& v) { return v.value() == value; });
-  SeenValue seen;
-  if (it != list.end()) {
-    seen = *it;
-    list.erase(it);
-  }
-  seen.set_value(value);
+  int i = static_cast<int>(it - list.begin());
+  if (it == list.end()) list.Add()->set_value(value);
+  SeenValue& seen = *list.Mutable(i);
   seen.set_count(seen.count() + 1);
   seen.set_last_seen_ms(std::max(seen.last_seen_ms(), at_ms));
-  list.Add(std::move(seen));
-  // Most recent first: rotate the new entry to the front, then trim.
-  std::rotate(list.rbegin(), list.rbegin() + 1, list.rend());
+  MoveToFront(list, i);
   while (list.size() > max) list.RemoveLast();
 }
 
@@ -71,26 +73,25 @@ void RememberCaseDecision(const NormalizedEvent& event, const Decision& decision
   }
 }
 
-void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, UserRecord& record) {
+void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, const std::string& ip,
+               UserRecord& record) {
   if (event.device_id.empty()) return;
   auto& devices = *record.mutable_devices();
   auto it = std::find_if(devices.begin(), devices.end(),
                          [&](const DeviceRecord& d) { return d.id() == event.device_id; });
-  DeviceRecord device;
-  if (it != devices.end()) {
-    device = *it;
-    devices.erase(it);
-  } else {
-    device.set_id(event.device_id);
-    device.set_first_seen_ms(Ms(event.occurred_at));
+  int i = static_cast<int>(it - devices.begin());
+  if (it == devices.end()) {
+    DeviceRecord* added = devices.Add();
+    added->set_id(event.device_id);
+    added->set_first_seen_ms(Ms(event.occurred_at));
   }
+  DeviceRecord& device = *devices.Mutable(i);
   device.set_last_seen_ms(std::max(device.last_seen_ms(), Ms(event.occurred_at)));
   device.set_user_agent(event.user_agent.substr(0, options.max_stored_user_agent));
-  if (event.ip) device.set_last_ip(event.ip->ToString());
+  if (event.ip) device.set_last_ip(ip);
   if (!event.country.empty()) device.set_last_country(event.country);
   device.set_events(device.events() + 1);
-  devices.Add(std::move(device));
-  std::rotate(devices.rbegin(), devices.rbegin() + 1, devices.rend());
+  MoveToFront(devices, i);
   while (devices.size() > options.max_devices) devices.RemoveLast();
 }
 
@@ -141,7 +142,8 @@ bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
       break;
   }
 
-  SeeDevice(options, event, record);
+  const std::string ip = event.ip ? event.ip->ToString() : std::string();
+  SeeDevice(options, event, ip, record);
   // Events that answer a case do what the same feedback does.
   if (event.type == riskd::v1::EVENT_TYPE_PASSWORD_RESET_SUCCEEDED) {
     // The recovery: a new password closes the case.
@@ -152,7 +154,7 @@ bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
   } else if (event.type == riskd::v1::EVENT_TYPE_CHALLENGE_SUCCEEDED) {
     ApplyFeedback(riskd::v1::FEEDBACK_TYPE_CHALLENGE_SUCCEEDED, event.device_id, record);
   }
-  if (event.ip) See(*record.mutable_ips(), event.ip->ToString(), at, options.max_ips);
+  if (event.ip) See(*record.mutable_ips(), ip, at, options.max_ips);
   See(*record.mutable_countries(), event.country, at, options.max_countries);
   if (HasSignal(decision, {"tor_exit", "proxy_ip"})) record.set_tor_seen_at_ms(at);
 

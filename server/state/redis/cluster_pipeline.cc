@@ -20,9 +20,10 @@ struct Pending {
 struct NodeBatch {
   std::string address;
   std::vector<Pending> pending;
-  std::optional<NodeConnectionPool::Lease> lease;
   std::vector<RedisCommand> wire;     // the commands, each ASK one after an ASKING
   std::vector<int> pending_of_reply;  // per wire reply: index into pending, -1 for ASKING
+  NodeRoundTrips* trips = nullptr;
+  NodeRoundTrips::Call call;
 };
 
 absl::Duration BackoffBefore(int attempt) {
@@ -83,10 +84,10 @@ absl::StatusOr<std::vector<RedisReply>> ClusterPipeline::Run(absl::Span<const Sl
     }
     pending = std::move(retry);
 
-    // Write to every node first, then read: the round trips overlap.
+    // Send to every node first, then read: the round trips overlap. Each
+    // node's round trip may carry other callers' commands too.
     absl::Status fatal;
     auto connection_lost = [&](NodeBatch& batch, absl::Status status) {
-      batch.lease.reset();
       if (resend == Resend::kSafe) {
         last_problem = std::string(status.message());
         refresh_wanted = true;
@@ -96,16 +97,6 @@ absl::StatusOr<std::vector<RedisReply>> ClusterPipeline::Run(absl::Span<const Sl
       }
     };
     for (NodeBatch& batch : batches) {
-      auto lease = pools_->ForNode(batch.address).Acquire();
-      if (!lease.ok()) {
-        // Nothing was sent: always safe to retry after a refresh.
-        unreachable.emplace(batch.address, lease.status());
-        last_problem = std::string(lease.status().message());
-        refresh_wanted = true;
-        for (Pending& item : batch.pending) pending.push_back(std::move(item));
-        continue;
-      }
-      batch.lease.emplace(*std::move(lease));
       for (size_t i = 0; i < batch.pending.size(); ++i) {
         if (!batch.pending[i].ask_address.empty()) {
           batch.wire.push_back({"ASKING"});
@@ -114,23 +105,33 @@ absl::StatusOr<std::vector<RedisReply>> ClusterPipeline::Run(absl::Span<const Sl
         batch.wire.push_back(commands[batch.pending[i].index].command);
         batch.pending_of_reply.push_back(static_cast<int>(i));
       }
-      if (absl::Status sent = (*batch.lease)->Send(batch.wire); !sent.ok()) {
-        connection_lost(batch, std::move(sent));
-      }
+      batch.trips = &pools_->ForNode(batch.address).round_trips();
+      batch.call.wire = batch.wire;
+      batch.trips->Start(&batch.call);
     }
+    // Receive the round trips this call sent before waiting for any that
+    // another caller sent (see NodeRoundTrips).
+    for (NodeBatch& batch : batches) batch.trips->FinishOwn(&batch.call);
     for (NodeBatch& batch : batches) {
-      if (!batch.lease.has_value()) continue;
-      auto received = (*batch.lease)->Receive(batch.wire.size());
-      if (!received.ok()) {
-        connection_lost(batch, received.status());
+      batch.trips->Finish(&batch.call);
+      if (!batch.call.replies.ok()) {
+        if (!batch.call.sent) {
+          // Nothing was sent: always safe to retry after a refresh.
+          unreachable.emplace(batch.address, batch.call.replies.status());
+          last_problem = std::string(batch.call.replies.status().message());
+          refresh_wanted = true;
+          for (Pending& item : batch.pending) pending.push_back(std::move(item));
+        } else {
+          connection_lost(batch, batch.call.replies.status());
+        }
         continue;
       }
-      batch.lease.reset();  // back to the pool
-      for (size_t k = 0; k < received->size(); ++k) {
+      std::vector<RedisReply>& received = *batch.call.replies;
+      for (size_t k = 0; k < received.size(); ++k) {
         int owner = batch.pending_of_reply[k];
         if (owner < 0) continue;  // ASKING's +OK
         Pending& item = batch.pending[owner];
-        RedisReply& reply = (*received)[k];
+        RedisReply& reply = received[k];
         if (reply.IsError()) {
           if (std::optional<Redirect> redirect = ParseRedirect(reply.str)) {
             last_problem = reply.str;

@@ -7,8 +7,11 @@ NodeConnectionPool::Lease::~Lease() {
 }
 
 NodeConnectionPool::NodeConnectionPool(std::string address, ConnectionOptions options,
-                                       size_t max_idle)
-    : address_(std::move(address)), options_(options), max_idle_(max_idle) {}
+                                       size_t max_idle, int max_round_trips_in_flight)
+    : address_(std::move(address)),
+      options_(options),
+      max_idle_(max_idle),
+      round_trips_(this, max_round_trips_in_flight) {}
 
 absl::StatusOr<NodeConnectionPool::Lease> NodeConnectionPool::Acquire() {
   std::unique_ptr<RedisConnection> connection;
@@ -35,7 +38,8 @@ NodeConnectionPool& ConnectionPools::ForNode(absl::string_view address) {
   absl::MutexLock lock(&mu_);
   std::unique_ptr<NodeConnectionPool>& pool = pools_[address];
   if (pool == nullptr) {
-    pool = std::make_unique<NodeConnectionPool>(std::string(address), options_, max_idle_per_node_);
+    pool = std::make_unique<NodeConnectionPool>(std::string(address), options_, max_idle_per_node_,
+                                                max_round_trips_in_flight_per_node_);
   }
   return *pool;
 }

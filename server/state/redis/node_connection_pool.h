@@ -1,6 +1,7 @@
 // Connections to Redis nodes, reused across calls. Each node has a small
-// pool so that concurrent calls use their own sockets instead of queueing
-// on one; a call that finds the pool empty opens another connection.
+// pool so that concurrent round trips use their own sockets; a round trip
+// that finds the pool empty opens another connection. Concurrent callers
+// share round trips (NodeRoundTrips), a few at a time per node.
 #ifndef RISKD_SERVER_STATE_REDIS_NODE_CONNECTION_POOL_H_
 #define RISKD_SERVER_STATE_REDIS_NODE_CONNECTION_POOL_H_
 
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "server/state/redis/node_round_trips.h"
 #include "server/state/redis/redis_connection.h"
 
 namespace riskd::redis {
@@ -37,9 +39,12 @@ class NodeConnectionPool {
     std::unique_ptr<RedisConnection> connection_;
   };
 
-  NodeConnectionPool(std::string address, ConnectionOptions options, size_t max_idle);
+  NodeConnectionPool(std::string address, ConnectionOptions options, size_t max_idle,
+                     int max_round_trips_in_flight);
 
   const std::string& address() const { return address_; }
+  // Round trips shared by concurrent callers, on this pool's connections.
+  NodeRoundTrips& round_trips() { return round_trips_; }
 
   // A connected connection. UNAVAILABLE (naming the node) when it cannot
   // connect; then nothing was sent.
@@ -53,13 +58,17 @@ class NodeConnectionPool {
   const size_t max_idle_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<RedisConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  NodeRoundTrips round_trips_;
 };
 
 // The pools of every node seen so far, by "host:port".
 class ConnectionPools {
  public:
-  ConnectionPools(ConnectionOptions options, size_t max_idle_per_node)
-      : options_(options), max_idle_per_node_(max_idle_per_node) {}
+  ConnectionPools(ConnectionOptions options, size_t max_idle_per_node,
+                  int max_round_trips_in_flight_per_node)
+      : options_(options),
+        max_idle_per_node_(max_idle_per_node),
+        max_round_trips_in_flight_per_node_(max_round_trips_in_flight_per_node) {}
 
   // Pools live as long as this object, so the reference stays valid.
   NodeConnectionPool& ForNode(absl::string_view address);
@@ -67,6 +76,7 @@ class ConnectionPools {
  private:
   const ConnectionOptions options_;
   const size_t max_idle_per_node_;
+  const int max_round_trips_in_flight_per_node_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<NodeConnectionPool>> pools_ ABSL_GUARDED_BY(mu_);
 };

@@ -40,6 +40,10 @@ absl::Status ValidateOptions(const RedisClusterOptions& options) {
   if (options.max_attempts < 1) {
     return absl::InvalidArgumentError("redis cluster: max_attempts must be at least 1");
   }
+  if (options.max_round_trips_in_flight_per_node < 1) {
+    return absl::InvalidArgumentError(
+        "redis cluster: max_round_trips_in_flight_per_node must be at least 1");
+  }
   return absl::OkStatus();
 }
 
@@ -57,7 +61,7 @@ RedisClusterStore::RedisClusterStore(const RedisClusterOptions& options)
     : options_(options),
       pools_(redis::ConnectionOptions{.connect_timeout = options.connect_timeout,
                                       .command_timeout = options.command_timeout},
-             options.max_idle_connections_per_node),
+             options.max_idle_connections_per_node, options.max_round_trips_in_flight_per_node),
       topology_(options.seeds, &pools_),
       pipeline_(&topology_, &pools_, options.max_attempts) {}
 

@@ -33,6 +33,10 @@ struct RedisClusterOptions {
   // resend after a lost connection.
   int max_attempts = 5;
   size_t max_idle_connections_per_node = 8;
+  // Round trips on the wire to one node at once; concurrent callers beyond
+  // that share the next one (NodeRoundTrips), so that under load a node
+  // serves several decisions per read.
+  int max_round_trips_in_flight_per_node = 2;
 };
 
 class RedisClusterStore : public StateStore {

@@ -2,8 +2,11 @@
 
 #include <hiredis/hiredis.h>
 #include <poll.h>
-#include <signal.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,38 +26,13 @@ bool PeerClosedIdleSocket(int fd) {
   return poll(&entry, 1, 0) != 0;
 }
 
-// hiredis writes with write(2), so a write to a socket the node has reset
-// raises SIGPIPE, whose default action would end riskd. Blocks it for this
-// thread during the write and discards one the write raised.
-class ScopedSigpipeBlock {
- public:
-  ScopedSigpipeBlock() {
-    sigemptyset(&sigpipe_);
-    sigaddset(&sigpipe_, SIGPIPE);
-    sigset_t pending;
-    sigpending(&pending);
-    // One already pending is someone else's: leave it to be delivered.
-    active_ = sigismember(&pending, SIGPIPE) == 0 &&
-              pthread_sigmask(SIG_BLOCK, &sigpipe_, &previous_) == 0;
-  }
-  ~ScopedSigpipeBlock() {
-    if (!active_) return;
-    sigset_t pending;
-    sigpending(&pending);
-    if (sigismember(&pending, SIGPIPE) == 1) {
-      timespec no_wait{};
-      sigtimedwait(&sigpipe_, nullptr, &no_wait);
-    }
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
- private:
-  sigset_t sigpipe_;
-  sigset_t previous_;
-  bool active_ = false;
-};
+// A command in the Redis protocol (RESP): *<argc> then $<len> <bytes> per
+// argument, each line ending in CRLF.
+void AppendCommand(const RedisCommand& command, std::string& wire) {
+  absl::StrAppend(&wire, "*", command.size(), "\r\n");
+  for (const std::string& arg : command)
+    absl::StrAppend(&wire, "$", arg.size(), "\r\n", arg, "\r\n");
+}
 
 }  // namespace
 
@@ -85,12 +63,15 @@ void RedisConnection::Disconnect() {
 }
 
 absl::Status RedisConnection::Fail(absl::string_view during) {
-  std::string reason = context_ != nullptr && context_->errstr[0] != '\0'
-                           ? std::string(context_->errstr)
-                           : std::string("connection lost");
+  return Fail(during, context_ != nullptr && context_->errstr[0] != '\0'
+                          ? std::string(context_->errstr)
+                          : std::string("connection lost"));
+}
+
+absl::Status RedisConnection::Fail(absl::string_view during, absl::string_view reason) {
+  std::string message = absl::StrCat("redis node ", address_, ": ", during, " failed: ", reason);
   Disconnect();
-  return absl::UnavailableError(
-      absl::StrCat("redis node ", address_, ": ", during, " failed: ", reason));
+  return absl::UnavailableError(message);
 }
 
 absl::Status RedisConnection::EnsureConnected() {
@@ -116,29 +97,33 @@ absl::Status RedisConnection::EnsureConnected() {
 }
 
 absl::Status RedisConnection::Send(absl::Span<const RedisCommand> commands) {
+  return SendAll(absl::MakeConstSpan(&commands, 1));
+}
+
+absl::Status RedisConnection::SendAll(absl::Span<const absl::Span<const RedisCommand>> pipelines) {
   if (context_ == nullptr) {
     return absl::UnavailableError(absl::StrCat("redis node ", address_, ": not connected"));
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const RedisCommand& command : commands) {
-    argv.clear();
-    lengths.clear();
-    for (const std::string& arg : command) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
-                               lengths.data()) != REDIS_OK) {
-      return Fail("queueing a command");
+  std::string wire;
+  size_t commands = 0;
+  for (absl::Span<const RedisCommand> pipeline : pipelines) {
+    for (const RedisCommand& command : pipeline) AppendCommand(command, wire);
+    commands += pipeline.size();
+  }
+  // send(2) with MSG_NOSIGNAL, not hiredis's write(2): a write to a socket
+  // the node has reset then fails with EPIPE instead of raising SIGPIPE,
+  // whose default action would end riskd. The socket is blocking, with the
+  // command timeout as its send timeout.
+  for (size_t sent = 0; sent < wire.size();) {
+    ssize_t n = send(context_->fd, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
+    if (n >= 0) {
+      sent += static_cast<size_t>(n);
+    } else if (errno != EINTR) {
+      return Fail("write",
+                  errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : std::strerror(errno));
     }
   }
-  ScopedSigpipeBlock no_sigpipe;
-  int done = 0;
-  while (!done) {
-    if (redisBufferWrite(context_, &done) != REDIS_OK) return Fail("write");
-  }
-  unread_replies_ += commands.size();
+  unread_replies_ += commands;
   return absl::OkStatus();
 }
 

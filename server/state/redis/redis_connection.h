@@ -50,6 +50,8 @@ class RedisConnection {
   // Writes `commands` as one pipeline. Send then Receive(n) is one round
   // trip; sending to several nodes before receiving overlaps their trips.
   absl::Status Send(absl::Span<const RedisCommand> commands);
+  // Writes several callers' pipelines as one, in order (NodeRoundTrips).
+  absl::Status SendAll(absl::Span<const absl::Span<const RedisCommand>> pipelines);
   // Reads the next `count` replies. Error replies are replies, not errors;
   // the status is UNAVAILABLE only when the connection failed.
   absl::StatusOr<std::vector<RedisReply>> Receive(size_t count);
@@ -59,8 +61,10 @@ class RedisConnection {
   absl::StatusOr<RedisReply> ExecuteOne(const RedisCommand& command);
 
  private:
-  // Drops the socket and returns UNAVAILABLE naming the node.
+  // Drops the socket and returns UNAVAILABLE naming the node (and hiredis's
+  // reason, or `reason`).
   absl::Status Fail(absl::string_view during);
+  absl::Status Fail(absl::string_view during, absl::string_view reason);
   void Disconnect();
 
   const std::string address_;

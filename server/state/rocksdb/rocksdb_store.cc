@@ -43,7 +43,10 @@ std::optional<std::string> Unwrapped(const std::string& stored, int64_t now_ms) 
 }  // namespace
 
 RocksDbStore::RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db)
-    : options_(std::move(options)), db_(std::move(db)) {}
+    : options_(std::move(options)), db_(std::move(db)) {
+  for (Stripe& stripe : stripes_)
+    stripe.cache.set_capacity_bytes(options_.value_cache_bytes / kStripes);
+}
 
 RocksDbStore::~RocksDbStore() = default;
 
@@ -53,9 +56,19 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOp
   db_options.create_if_missing = true;
   db_options.compaction_filter = kExpiryFilter;
   db_options.IncreaseParallelism(2);
+  db_options.write_buffer_size = options.write_buffer_bytes;
+  // RocksDB reserves 1.1 memtables of disk for each log file up front (70 MB
+  // by default), which only pays when every commit is flushed to disk.
+  db_options.allow_fallocate = options.sync_writes;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks live in the block cache too, so that riskd's
+  // memory is bounded by its caches whatever the number of users (outside,
+  // they grow with the database). Level 0's stay pinned: every read checks them.
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   rocksdb::DB* db = nullptr;
@@ -67,55 +80,98 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOp
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db)));
 }
 
-size_t RocksDbStore::StripeOf(const Transaction& t) const {
-  const std::string& key =
-      t.guard_key ? *t.guard_key : (t.mutations.empty() ? "" : t.mutations[0].key);
+size_t RocksDbStore::StripeOf(absl::string_view key) {
   return absl::HashOf(HashTagOf(key)) % kStripes;
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
     absl::Span<const std::string> keys) {
-  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<std::string> stored(keys.size());
-  std::vector<rocksdb::Status> statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
-  int64_t now = NowMs();
+  const int64_t now = NowMs();
   std::vector<std::optional<std::string>> out(keys.size());
+  std::vector<size_t> missed;
+  std::vector<uint64_t> writes_seen;  // per missed key, its stripe's write count
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return Unavailable(statuses[i], "read");
-    out[i] = Unwrapped(stored[i], now);
+    Stripe& stripe = stripes_[StripeOf(keys[i])];
+    absl::MutexLock lock(&stripe.mu);
+    ValueCache::Lookup cached = stripe.cache.Find(keys[i]);
+    if (cached.known) {
+      if (cached.stored) out[i] = Unwrapped(*cached.stored, now);
+    } else {
+      missed.push_back(i);
+      writes_seen.push_back(stripe.writes);
+    }
+  }
+  if (missed.empty()) return out;
+
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(missed.size());
+  for (size_t i : missed) slices.emplace_back(keys[i]);
+  std::vector<std::string> stored(missed.size());
+  std::vector<rocksdb::Status> statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
+  if (options_.after_read_before_cache_fill) options_.after_read_before_cache_fill();
+  for (size_t m = 0; m < missed.size(); ++m) {
+    const bool found = statuses[m].ok();
+    if (!found && !statuses[m].IsNotFound()) return Unavailable(statuses[m], "read");
+    const std::string& key = keys[missed[m]];
+    {
+      Stripe& stripe = stripes_[StripeOf(key)];
+      absl::MutexLock lock(&stripe.mu);
+      if (stripe.writes == writes_seen[m]) {
+        stripe.cache.Put(key, found ? std::optional<absl::string_view>(stored[m]) : std::nullopt);
+      }
+    }
+    if (found) out[missed[m]] = Unwrapped(stored[m], now);
   }
   return out;
 }
 
 absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> transactions) {
-  // Lock every stripe the batch touches, in order (no deadlock), so that all
-  // guards are checked and all writes made as one atomic step.
+  // Lock the stripe of every key the batch reads or writes, in order (no
+  // deadlock), so that all guards are checked, all writes made and the cache
+  // updated as one atomic step.
   std::vector<size_t> stripes;
-  for (const Transaction& t : transactions) stripes.push_back(StripeOf(t));
+  for (const Transaction& t : transactions) {
+    if (t.guard_key) stripes.push_back(StripeOf(*t.guard_key));
+    for (const Mutation& m : t.mutations) stripes.push_back(StripeOf(m.key));
+  }
   std::sort(stripes.begin(), stripes.end());
   stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-  for (size_t s : stripes) stripes_[s].Lock();
+  for (size_t s : stripes) stripes_[s].mu.Lock();
   auto unlock = [&] {
-    for (auto s = stripes.rbegin(); s != stripes.rend(); ++s) stripes_[*s].Unlock();
+    for (auto s = stripes.rbegin(); s != stripes.rend(); ++s) stripes_[*s].mu.Unlock();
   };
 
   const int64_t now = NowMs();
-  // Writes earlier in this batch, which later guards and counters must see.
-  struct Pending {
+  // A key's value as later guards and counters of this batch must see it.
+  struct Current {
     std::optional<std::string> value;
     int64_t expires_at_ms = 0;
   };
+  // Writes earlier in this batch, with what they store (nullopt: deleted).
+  struct Pending {
+    Current current;
+    std::optional<std::string> stored;
+  };
   absl::flat_hash_map<std::string, Pending> pending;
-  auto current = [&](const std::string& key) -> absl::StatusOr<Pending> {
-    if (auto it = pending.find(key); it != pending.end()) return it->second;
+  auto unwrap = [&](const std::string& stored) -> Current {
+    std::optional<UnwrappedValue> value = Unwrap(stored, now);
+    if (!value) return Current{};
+    return Current{std::string(value->value), value->expires_at_ms};
+  };
+  auto current = [&](const std::string& key) -> absl::StatusOr<Current> {
+    if (auto it = pending.find(key); it != pending.end()) return it->second.current;
+    ValueCache& cache = stripes_[StripeOf(key)].cache;
+    ValueCache::Lookup cached = cache.Find(key);
+    if (cached.known) return cached.stored ? unwrap(*cached.stored) : Current{};
     std::string stored;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &stored);
-    if (s.IsNotFound()) return Pending{};
+    if (s.IsNotFound()) {
+      cache.Put(key, std::nullopt);
+      return Current{};
+    }
     if (!s.ok()) return Unavailable(s, "read");
-    std::optional<UnwrappedValue> value = Unwrap(stored, now);
-    if (!value) return Pending{};
-    return Pending{std::string(value->value), value->expires_at_ms};
+    cache.Put(key, stored);
+    return unwrap(stored);
   };
   auto fail = [&](absl::Status status) {
     unlock();  // nothing of the batch was written
@@ -126,7 +182,7 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
   std::vector<bool> applied;
   for (const Transaction& t : transactions) {
     if (t.guard_key) {
-      absl::StatusOr<Pending> guard = current(*t.guard_key);
+      absl::StatusOr<Current> guard = current(*t.guard_key);
       if (!guard.ok()) return fail(guard.status());
       if (guard->value != t.guard_value) {
         applied.push_back(false);
@@ -138,7 +194,7 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
           m.ttl > absl::ZeroDuration() ? now + absl::ToInt64Milliseconds(m.ttl) : 0;
       Pending next;
       if (m.add) {
-        absl::StatusOr<Pending> counter = current(m.key);
+        absl::StatusOr<Current> counter = current(m.key);
         if (!counter.ok()) return fail(counter.status());
         int64_t n = 0;
         if (counter->value && !absl::SimpleAtoi(*counter->value, &n)) {
@@ -146,12 +202,14 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
               absl::StrCat("cannot add to ", m.key, ": its value is not an integer")));
         }
         // A counter keeps the expiry it was created with.
-        next = {absl::StrCat(n + *m.add), counter->value ? counter->expires_at_ms : expires_if_new};
+        next.current = {absl::StrCat(n + *m.add),
+                        counter->value ? counter->expires_at_ms : expires_if_new};
       } else {
-        next = {m.value, expires_if_new};
+        next.current = {m.value, expires_if_new};
       }
-      if (next.value) {
-        batch.Put(m.key, WrapValue(*next.value, next.expires_at_ms));
+      if (next.current.value) {
+        next.stored = WrapValue(*next.current.value, next.current.expires_at_ms);
+        batch.Put(m.key, *next.stored);
       } else {
         batch.Delete(m.key);
       }
@@ -159,9 +217,23 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
     }
     applied.push_back(true);
   }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync_writes;
-  rocksdb::Status s = batch.Count() ? db_->Write(write_options, &batch) : rocksdb::Status::OK();
+  rocksdb::Status s = rocksdb::Status::OK();
+  if (batch.Count() > 0) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.sync_writes;
+    s = db_->Write(write_options, &batch);
+    for (auto& [key, written] : pending) {
+      ValueCache& cache = stripes_[StripeOf(key)].cache;
+      if (!s.ok()) {
+        cache.Erase(key);  // what the database holds is unknown
+      } else if (written.stored) {
+        cache.Put(key, *written.stored);
+      } else {
+        cache.Put(key, std::nullopt);
+      }
+    }
+    for (size_t stripe : stripes) ++stripes_[stripe].writes;
+  }
   unlock();
   if (!s.ok()) return Unavailable(s, "write");
   return applied;

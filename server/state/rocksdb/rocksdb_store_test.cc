@@ -1,10 +1,12 @@
-// The RocksDB engine passes the conformance suite, and keeps its data across
-// reopening.
+// The RocksDB engine passes the conformance suite (with its value cache large
+// and so small that it evicts all the time), keeps its data across reopening,
+// and its cache never serves a value older than the database.
 #include "server/state/rocksdb/rocksdb_store.h"
 
 #include <stdlib.h>
 
 #include <filesystem>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "server/state/state_store_conformance.h"
@@ -15,13 +17,32 @@ namespace {
 
 std::string TempDir() { return MakeTempDir(); }
 
+// A few entries per stripe: most reads miss, fill and evict.
+constexpr size_t kTinyValueCacheBytes = 64 * 1024;
+
 // Stores opened by one test share one database, as riskd's threads do.
+std::unique_ptr<StateStore> HandleTo(std::shared_ptr<RocksDbStore> db);
+
 std::unique_ptr<StateStore> SharedStore() {
   static std::shared_ptr<RocksDbStore> db = [] {
     auto store = RocksDbStore::Open({.path = TempDir() + "/db"});
     EXPECT_TRUE(store.ok()) << store.status();
     return std::shared_ptr<RocksDbStore>(*std::move(store));
   }();
+  return HandleTo(db);
+}
+
+std::unique_ptr<StateStore> SharedStoreWithTinyCache() {
+  static std::shared_ptr<RocksDbStore> db = [] {
+    auto store =
+        RocksDbStore::Open({.path = TempDir() + "/db", .value_cache_bytes = kTinyValueCacheBytes});
+    EXPECT_TRUE(store.ok()) << store.status();
+    return std::shared_ptr<RocksDbStore>(*std::move(store));
+  }();
+  return HandleTo(db);
+}
+
+std::unique_ptr<StateStore> HandleTo(std::shared_ptr<RocksDbStore> db) {
   // A thin handle, so that the suite may "make" several clients of one DB.
   class Handle final : public StateStore {
    public:
@@ -46,8 +67,57 @@ std::unique_ptr<StateStore> SharedStore() {
 }
 
 INSTANTIATE_TEST_SUITE_P(RocksDb, StateStoreConformanceTest,
-                         ::testing::Values(StoreFactory{"rocksdb", &SharedStore}),
+                         ::testing::Values(StoreFactory{"rocksdb", &SharedStore},
+                                           StoreFactory{"rocksdb_tiny_cache",
+                                                        &SharedStoreWithTinyCache}),
                          StoreFactoryName);
+
+// A read that missed the cache fetches from RocksDB, then fills the cache. A
+// commit in between must win: the older value read must not be cached, where
+// every later read and guard would find it.
+TEST(RocksDbStoreTest, ACommitBetweenAReadAndItsCacheFillWins) {
+  const std::string path = TempDir() + "/db";
+  {
+    auto first = RocksDbStore::Open({.path = path});
+    ASSERT_TRUE(first.ok()) << first.status();
+    ASSERT_TRUE((*first)->Commit({{.mutations = {{"u:{alice}", "old"}}}}).ok());
+  }
+  // Reopened, its cache is empty: the next read misses and goes to RocksDB.
+  RocksDbStore* db = nullptr;
+  bool commit_in_between = true;
+  auto store =
+      RocksDbStore::Open({.path = path, .after_read_before_cache_fill = [&] {
+                            if (!std::exchange(commit_in_between, false)) return;
+                            EXPECT_TRUE(db->Commit({{.mutations = {{"u:{alice}", "new"}}}}).ok());
+                          }});
+  ASSERT_TRUE(store.ok()) << store.status();
+  db = store->get();
+  EXPECT_EQ(db->MultiGet({"u:{alice}"})->at(0), "old");  // read before the commit
+  EXPECT_FALSE(commit_in_between);
+  EXPECT_EQ(db->MultiGet({"u:{alice}"})->at(0), "new");
+  auto stale = db->Commit(
+      {{.guard_key = "u:{alice}", .guard_value = "old", .mutations = {{"u:{alice}", "x"}}}});
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE((*stale)[0]);
+}
+
+TEST(RocksDbStoreTest, AGuardSeesACommitMadeAfterTheValueWasCached) {
+  auto store = RocksDbStore::Open({.path = TempDir() + "/db"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  RocksDbStore& db = **store;
+  ASSERT_TRUE(db.Commit({{.mutations = {{"u:{alice}", "v1"}}}}).ok());
+  ASSERT_EQ(db.MultiGet({"u:{alice}"})->at(0), "v1");  // cached
+  ASSERT_TRUE(db.Commit({{.mutations = {{"u:{alice}", "v2"}}}}).ok());
+  auto stale = db.Commit(
+      {{.guard_key = "u:{alice}", .guard_value = "v1", .mutations = {{"u:{alice}", "from v1"}}}});
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE((*stale)[0]) << "the guard must compare with v2, the value committed last";
+  auto fresh = db.Commit(
+      {{.guard_key = "u:{alice}", .guard_value = "v2", .mutations = {{"u:{alice}", "from v2"}}}});
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE((*fresh)[0]);
+  EXPECT_EQ(db.MultiGet({"u:{alice}"})->at(0), "from v2");
+}
 
 TEST(RocksDbStoreTest, DataSurvivesReopening) {
   std::string path = TempDir() + "/db";
