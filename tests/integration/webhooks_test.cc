@@ -14,9 +14,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,13 +44,6 @@ namespace {
 constexpr char kSecret[] = "integration-webhook-secret-42";
 constexpr absl::Duration kWait = absl::Seconds(30);
 const char* const kKinds[] = {"review.opened", "incident.confirmed", "incident.recovered"};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The `webhooks:` section of config/riskd-webhooks.yaml, pointed at
 // `url` and with shorter waits so that the test takes seconds.

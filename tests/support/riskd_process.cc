@@ -19,13 +19,6 @@
 namespace riskd::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // fork + exec with stdout and stderr to `log_path`.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
   pid_t pid = fork();
@@ -58,6 +51,13 @@ int WaitPid(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 std::string WriteConfig(const std::string& dir, const std::string& yaml, const std::string& name) {
   std::string path = dir + "/" + name;

@@ -35,6 +35,9 @@ RunResult RunRiskdToCompletion(const std::vector<std::string>& args,
 // would split them ("authenticate --ua 'Mozilla/5.0'").
 RunResult RunRiskctl(int port, const std::string& args);
 
+// The whole file at `path`, "" when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 class RiskdProcess {
  public:
   // Starts riskd on --config `config_path` (listening on 127.0.0.1:0, data in
