@@ -31,17 +31,6 @@ const GeoVelocityDetector& Detector() {
   return *detector;
 }
 
-// Null sink: the benchmark measures the lookup, the checks and the encoding.
-riskd_result_sink NullSink() {
-  riskd_result_sink sink{};  // fields set by name: the struct may grow
-  sink.set_score = [](void*, double) {};
-  sink.add_signal = [](void*, riskd_string, riskd_string) {};
-  sink.set_error = [](void*, riskd_string) {};
-  sink.put_state = [](void*, riskd_string, riskd_string, int64_t) {};
-  sink.add_to_counter = [](void*, riskd_string, int64_t, int64_t) {};
-  return sink;
-}
-
 // A login of alice from `ip` at `at_ms`, with `history` as her stored value.
 class BenchEvent {
  public:
@@ -91,8 +80,8 @@ void Evaluate(benchmark::State& state, const std::vector<std::string>& ips,
   for (const std::string& ip : ips) {
     events.push_back(std::make_unique<BenchEvent>(ip, kT0 + 9 * 24 * kHour, history));
   }
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   size_t i = 0;
   for (auto _ : state) {
     detector.Evaluate(events[i]->event(), result);

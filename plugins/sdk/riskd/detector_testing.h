@@ -148,6 +148,31 @@ class CapturedResult {
   std::vector<std::pair<std::string, int64_t>> adds_;
 };
 
+// A result that drops what a detector reports: for benchmarks, which measure
+// the detector rather than the copying of its results.
+//
+//   riskd::testing::DiscardedResult discarded;
+//   for (auto _ : state) detector.Evaluate(event, discarded.result());
+class DiscardedResult {
+ public:
+  DiscardedResult()
+      : sink_{nullptr,
+              [](void*, double) {},
+              [](void*, riskd_string, riskd_string) {},
+              [](void*, riskd_string) {},
+              [](void*, riskd_string, riskd_string, int64_t) {},
+              [](void*, riskd_string, int64_t, int64_t) {}},
+        result_(sink_) {}
+  DiscardedResult(const DiscardedResult&) = delete;
+  DiscardedResult& operator=(const DiscardedResult&) = delete;
+
+  Result& result() { return result_; }
+
+ private:
+  riskd_result_sink sink_;
+  Result result_;
+};
+
 // A temporary folder for a detector's data files, removed with the object.
 //
 //   riskd::testing::TempDataDir data;
