@@ -216,17 +216,7 @@ GeoVelocityDetector::GeoVelocityDetector(const riskd::Settings& settings)
 }
 
 std::string GeoVelocityDetector::HistoryKey(std::string_view user_id) {
-  std::string key = "{";
-  for (char c : user_id) {
-    if (c == '{' || c == '}' || c == '%') {
-      char escaped[4];
-      std::snprintf(escaped, sizeof(escaped), "%%%02x", static_cast<unsigned char>(c));
-      key += escaped;
-    } else {
-      key += c;
-    }
-  }
-  return key + "}:geo";
+  return riskd::UserHashTag(user_id) + ":geo";
 }
 
 std::vector<std::string> GeoVelocityDetector::StateKeys(const riskd::Event& event) const {
