@@ -44,21 +44,8 @@ Windows WindowSetting(const riskd::Settings& settings) {
 }
 
 // The user's history lives beside riskd's own record of the user: the same
-// {hash tag}, escaped as riskd escapes it (braces and '%' as %XX).
-std::string HistoryKey(std::string_view user_id) {
-  std::string key = "{";
-  for (char c : user_id) {
-    if (c == '{' || c == '}' || c == '%') {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
-      key += escaped;
-    } else {
-      key.push_back(c);
-    }
-  }
-  key += "}:h";
-  return key;
-}
+// {hash tag}.
+std::string HistoryKey(std::string_view user_id) { return riskd::UserHashTag(user_id) + ":h"; }
 
 std::string Format(const char* format, double value) {
   char text[32];
