@@ -183,6 +183,27 @@ class Settings {
     return it == values_.end() ? std::vector<std::string>{} : it->second;
   }
 
+  // Range checks the schema cannot express, with the messages riskd's own
+  // detectors use. A number from 0 to 1 (a score, a ratio, a share);
+  // otherwise SettingError "must be between 0 and 1, got <value>".
+  double GetFraction(const std::string& key) const {
+    const double value = GetDouble(key);
+    if (!(value >= 0.0 && value <= 1.0)) {
+      throw SettingError(key, "must be between 0 and 1, got " + GetString(key));
+    }
+    return value;
+  }
+  // A whole number from `low` to `high`; otherwise SettingError
+  // "must be between <low> and <high>, got <value>".
+  int64_t GetIntBetween(const std::string& key, int64_t low, int64_t high) const {
+    const int64_t value = GetInt(key);
+    if (value < low || value > high) {
+      throw SettingError(key, "must be between " + std::to_string(low) + " and " +
+                                  std::to_string(high) + ", got " + std::to_string(value));
+    }
+    return value;
+  }
+
  private:
   std::string One(const std::string& key) const {
     auto it = values_.find(key);
