@@ -27,17 +27,6 @@ const BotBehaviourDetector& Detector() {
   return *detector;
 }
 
-// Null sink: the benchmark measures the detector, not the host's copies.
-riskd_result_sink NullSink() {
-  riskd_result_sink sink{};
-  sink.set_score = [](void*, double) {};
-  sink.add_signal = [](void*, riskd_string, riskd_string) {};
-  sink.set_error = [](void*, riskd_string) {};
-  sink.put_state = [](void*, riskd_string, riskd_string, int64_t) {};
-  sink.add_to_counter = [](void*, riskd_string, int64_t, int64_t) {};
-  return sink;
-}
-
 constexpr char kChrome[] =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36";
@@ -69,8 +58,8 @@ void BM_Evaluate(benchmark::State& state, const std::string& user_agent) {
   const BotBehaviourDetector& detector = Detector();
   EventBuilder builder = Login(user_agent, /*with_state=*/true);
   riskd::Event event = builder.Build();
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   for (auto _ : state) detector.Evaluate(event, result);
 }
 BENCHMARK_CAPTURE(BM_Evaluate, chrome_desktop, std::string(kChrome));
@@ -94,8 +83,8 @@ void BM_UserAgentOnly(benchmark::State& state, const std::string& user_agent) {
        {"disabled_signals", "credential_stuffing,password_spray,brute_force,machine_timing"}}));
   EventBuilder builder = Login(user_agent, /*with_state=*/false);
   riskd::Event event = builder.Build();
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   for (auto _ : state) detector->Evaluate(event, result);
 }
 BENCHMARK_CAPTURE(BM_UserAgentOnly, chrome_desktop, std::string(kChrome));
@@ -135,8 +124,8 @@ void BM_UserAgentOnly_RealBrowsers(benchmark::State& state) {
     state.SkipWithError("no data/user-agents: run scripts/fetch-data.sh");
     return;
   }
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   size_t i = 0;
   for (auto _ : state) {
     detector->Evaluate(builders[i].Build(), result);

@@ -15,24 +15,6 @@ constexpr const char* kSignals[] = {"bot_user_agent",      "headless_browser", "
                                     "machine_timing"};
 constexpr int64_t kMaxWindowSeconds = 30 * 24 * 3600;
 
-double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
-  double value = settings.GetDouble(key);
-  if (!(value >= 0.0 && value <= 1.0)) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return value;
-}
-
-int64_t IntSetting(const riskd::Settings& settings, const std::string& key, int64_t min,
-                   int64_t max) {
-  int64_t value = settings.GetInt(key);
-  if (value < min || value > max) {
-    throw riskd::SettingError(key, "must be between " + std::to_string(min) + " and " +
-                                       std::to_string(max) + ", got " + std::to_string(value));
-  }
-  return value;
-}
-
 double PositiveSetting(const riskd::Settings& settings, const std::string& key) {
   double value = settings.GetDouble(key);
   if (!(value > 0.0) || !std::isfinite(value)) {
@@ -173,31 +155,30 @@ riskd::Description BotBehaviourDetector::Describe() {
 
 BotBehaviourDetector::BotBehaviourDetector(const riskd::Settings& settings)
     : missing_headers_min_sent_(
-          IntSetting(settings, "missing_headers_min_sent", 0, /*the host's header limit=*/100)),
+          settings.GetIntBetween("missing_headers_min_sent", 0, /*the host's header limit=*/100)),
       disabled_(settings.GetStringList("disabled_signals")),
-      ipv6_prefix_length_(IntSetting(settings, "ipv6_prefix_length", 16, 128)),
-      scores_{ScoreSetting(settings, "bot_user_agent_score"),
-              ScoreSetting(settings, "headless_browser_score"),
-              ScoreSetting(settings, "missing_headers_score"),
-              ScoreSetting(settings, "credential_stuffing_score"),
-              ScoreSetting(settings, "password_spray_score"),
-              ScoreSetting(settings, "brute_force_score"),
-              ScoreSetting(settings, "machine_timing_score")},
-      stuffing_{
-          .min_users = static_cast<double>(
-              IntSetting(settings, "credential_stuffing_min_users", 1, 1'000'000)),
-          .min_failure_ratio = ScoreSetting(settings, "credential_stuffing_min_failure_ratio")},
+      ipv6_prefix_length_(settings.GetIntBetween("ipv6_prefix_length", 16, 128)),
+      scores_{settings.GetFraction("bot_user_agent_score"),
+              settings.GetFraction("headless_browser_score"),
+              settings.GetFraction("missing_headers_score"),
+              settings.GetFraction("credential_stuffing_score"),
+              settings.GetFraction("password_spray_score"),
+              settings.GetFraction("brute_force_score"),
+              settings.GetFraction("machine_timing_score")},
+      stuffing_{.min_users = static_cast<double>(
+                    settings.GetIntBetween("credential_stuffing_min_users", 1, 1'000'000)),
+                .min_failure_ratio = settings.GetFraction("credential_stuffing_min_failure_ratio")},
       spray_{.min_users = static_cast<double>(
-                 IntSetting(settings, "password_spray_min_users", 1, 1'000'000)),
+                 settings.GetIntBetween("password_spray_min_users", 1, 1'000'000)),
              .max_failures_per_user =
                  PositiveSetting(settings, "password_spray_max_failures_per_user"),
-             .min_failure_ratio = ScoreSetting(settings, "password_spray_min_failure_ratio")},
+             .min_failure_ratio = settings.GetFraction("password_spray_min_failure_ratio")},
       brute_force_{
           .min_failures =
-              static_cast<double>(IntSetting(settings, "brute_force_min_failures", 1, 1'000'000)),
+              static_cast<double>(settings.GetIntBetween("brute_force_min_failures", 1, 1'000'000)),
           .min_ips =
-              static_cast<double>(IntSetting(settings, "brute_force_min_ips", 1, 1'000'000))},
-      timing_max_variation_(ScoreSetting(settings, "machine_timing_max_variation")) {
+              static_cast<double>(settings.GetIntBetween("brute_force_min_ips", 1, 1'000'000))},
+      timing_max_variation_(settings.GetFraction("machine_timing_max_variation")) {
   for (const std::string& name : disabled_) {
     if (std::find(std::begin(kSignals), std::end(kSignals), name) == std::end(kSignals)) {
       std::string known;
@@ -222,12 +203,13 @@ BotBehaviourDetector::BotBehaviourDetector(const riskd::Settings& settings)
   timing_per_device_ = per == "device";
 
   auto window_ms = [&](const std::string& key) {
-    return IntSetting(settings, key, 1, kMaxWindowSeconds) * 1000;
+    return settings.GetIntBetween(key, 1, kMaxWindowSeconds) * 1000;
   };
   const int64_t stuffing_ms = window_ms("credential_stuffing_window_s");
   const int64_t spray_ms = window_ms("password_spray_window_s");
   const int64_t brute_force_ms = window_ms("brute_force_window_s");
-  const int intervals = static_cast<int>(IntSetting(settings, "machine_timing_intervals", 2, 100));
+  const int intervals =
+      static_cast<int>(settings.GetIntBetween("machine_timing_intervals", 2, 100));
   const int64_t max_gap_ms = window_ms("machine_timing_max_gap_s");
   if (Enabled("credential_stuffing")) stuffing_window_.emplace("cs", stuffing_ms, true);
   if (Enabled("password_spray")) spray_window_.emplace("ps", spray_ms, true);

@@ -1,11 +1,8 @@
 // For unit tests: plays the host's part around one detector, keeping its state
 // in a map between events (reads what StateKeys names, applies the puts and
-// counter adds after Evaluate), and parsing the event's IP into its family and
-// bytes. Expiry is not modelled.
+// counter adds after Evaluate). Expiry is not modelled.
 #ifndef RISKD_PLUGINS_BOT_BEHAVIOUR_HOST_STATE_FOR_TESTS_H_
 #define RISKD_PLUGINS_BOT_BEHAVIOUR_HOST_STATE_FOR_TESTS_H_
-
-#include <arpa/inet.h>
 
 #include <map>
 #include <string>
@@ -37,15 +34,13 @@ class HostStateForTests {
 
   Outcome Run(riskd::testing::EventBuilder builder) {
     Outcome outcome;
-    riskd_event raw = AsHost(builder.Build().raw());
-    outcome.keys = detector_.StateKeys(riskd::Event(raw));
+    outcome.keys = detector_.StateKeys(builder.Build());
     for (const std::string& key : outcome.keys) {
       auto it = values_.find(key);
       if (it != values_.end()) builder.add_state(key, it->second);
     }
-    raw = AsHost(builder.Build().raw());
     riskd::testing::CapturedResult result;
-    detector_.Evaluate(riskd::Event(raw), result.result());
+    detector_.Evaluate(builder.Build(), result.result());
     for (const auto& [key, value] : result.puts()) values_[key] = value;
     for (const auto& [key, delta] : result.adds()) {
       auto it = values_.find(key);
@@ -59,17 +54,6 @@ class HostStateForTests {
   const std::map<std::string, std::string>& values() const { return values_; }
 
  private:
-  // The event as the host passes it: with ip_family and ip_bytes set.
-  static riskd_event AsHost(riskd_event raw) {
-    std::string ip(raw.ip.data, raw.ip.size);
-    if (inet_pton(AF_INET, ip.c_str(), raw.ip_bytes) == 1) {
-      raw.ip_family = RISKD_IP_V4;
-    } else if (inet_pton(AF_INET6, ip.c_str(), raw.ip_bytes) == 1) {
-      raw.ip_family = RISKD_IP_V6;
-    }
-    return raw;
-  }
-
   const Detector& detector_;
   std::map<std::string, std::string> values_;
 };

@@ -41,14 +41,6 @@ std::set<riskd::EventType> EventTypesSetting(const riskd::Settings& settings,
   return types;
 }
 
-double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
-  double score = settings.GetDouble(key);
-  if (!(score >= 0.0 && score <= 1.0)) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return score;
-}
-
 double KmSetting(const riskd::Settings& settings, const std::string& key, bool positive) {
   double km = settings.GetDouble(key);
   if (!std::isfinite(km) || km < 0 || (positive && km == 0)) {
@@ -186,9 +178,9 @@ GeoVelocityDetector::GeoVelocityDetector(const riskd::Settings& settings)
     : ttl_ms_(IntSetting(settings, "history_ttl_days", 1, 36500) * kMsPerDay),
       scored_types_(EventTypesSetting(settings, "scored_event_types")),
       history_types_(EventTypesSetting(settings, "history_event_types")),
-      impossible_travel_score_(ScoreSetting(settings, "impossible_travel_score")),
-      new_country_score_(ScoreSetting(settings, "new_country_score")),
-      unusual_location_score_(ScoreSetting(settings, "unusual_location_score")) {
+      impossible_travel_score_(settings.GetFraction("impossible_travel_score")),
+      new_country_score_(settings.GetFraction("new_country_score")),
+      unusual_location_score_(settings.GetFraction("unusual_location_score")) {
   checks_.max_speed_kmh = KmSetting(settings, "max_speed_kmh", /*positive=*/true);
   checks_.city_accuracy_km = KmSetting(settings, "city_accuracy_km", false);
   checks_.country_accuracy_km = KmSetting(settings, "country_accuracy_km", false);
@@ -216,17 +208,7 @@ GeoVelocityDetector::GeoVelocityDetector(const riskd::Settings& settings)
 }
 
 std::string GeoVelocityDetector::HistoryKey(std::string_view user_id) {
-  std::string key = "{";
-  for (char c : user_id) {
-    if (c == '{' || c == '}' || c == '%') {
-      char escaped[4];
-      std::snprintf(escaped, sizeof(escaped), "%%%02x", static_cast<unsigned char>(c));
-      key += escaped;
-    } else {
-      key += c;
-    }
-  }
-  return key + "}:geo";
+  return riskd::UserHashTag(user_id) + ":geo";
 }
 
 std::vector<std::string> GeoVelocityDetector::StateKeys(const riskd::Event& event) const {

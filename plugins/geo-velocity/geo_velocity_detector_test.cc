@@ -1,9 +1,7 @@
 #include "geo_velocity_detector.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -44,25 +42,6 @@ riskd::Settings Settings(std::map<std::string, std::string> overrides = {}) {
   return MakeSettings(GeoVelocityDetector::Describe(), overrides);
 }
 
-// An event as the host passes it: EventBuilder's, plus the address family
-// and bytes the host parses from the IP.
-class HostEvent {
- public:
-  HostEvent(EventBuilder& builder, const std::string& ip) : raw_(builder.Build().raw()) {
-    uint8_t v6[16];
-    if (inet_pton(AF_INET, ip.c_str(), raw_.ip_bytes) == 1) {
-      raw_.ip_family = RISKD_IP_V4;
-    } else if (inet_pton(AF_INET6, ip.c_str(), v6) == 1) {
-      raw_.ip_family = RISKD_IP_V6;
-      std::memcpy(raw_.ip_bytes, v6, 16);
-    }
-  }
-  riskd::Event event() const { return riskd::Event(raw_); }
-
- private:
-  riskd_event raw_;
-};
-
 // Replays events for one user through a detector, carrying its state writes
 // from one event to the next as the host would.
 class UserReplay {
@@ -80,13 +59,12 @@ class UserReplay {
   Outcome Send(const std::string& ip, int64_t at_ms, EventType type = EventType::kLoginSucceeded) {
     EventBuilder builder;
     builder.set_type(type).set_user_id(user_).set_ip(ip).set_occurred_at_ms(at_ms);
-    keys_ = detector_.StateKeys(HostEvent(builder, ip).event());
+    keys_ = detector_.StateKeys(builder.Build());
     for (const std::string& key : keys_) {
       if (state_.count(key)) builder.add_state(key, state_[key]);
     }
-    HostEvent event(builder, ip);
     CapturedResult result;
-    detector_.Evaluate(event.event(), result.result());
+    detector_.Evaluate(builder.Build(), result.result());
     Outcome outcome{result.score(), {}, !result.puts().empty()};
     for (const auto& [name, detail] : result.signals()) outcome.signals[name] = detail;
     for (const auto& [key, value] : result.puts()) {
@@ -238,9 +216,8 @@ TEST_F(GeoVelocityDetectorTest, ADamagedHistoryIsReplacedNotAnError) {
   EventBuilder builder;
   builder.set_user_id("alice").set_ip(kSydney).set_occurred_at_ms(kT0);
   builder.add_state("{alice}:geo", "not a history");
-  HostEvent event(builder, kSydney);
   CapturedResult result;
-  detector().Evaluate(event.event(), result.result());
+  detector().Evaluate(builder.Build(), result.result());
   EXPECT_TRUE(result.signals().empty());
   ASSERT_EQ(result.puts().size(), 1u);
   EXPECT_EQ(GeoHistory::Decode(result.puts()[0].second).located_events(), 1u);

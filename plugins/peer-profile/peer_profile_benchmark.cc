@@ -68,24 +68,14 @@ TestStore& FilledStore() {
   return *store;
 }
 
-riskd_result_sink NullSink() {
-  riskd_result_sink sink{};  // fields set by name: the struct may grow
-  sink.set_score = [](void*, double) {};
-  sink.add_signal = [](void*, riskd_string, riskd_string) {};
-  sink.set_error = [](void*, riskd_string) {};
-  sink.put_state = [](void*, riskd_string, riskd_string, int64_t) {};
-  sink.add_to_counter = [](void*, riskd_string, int64_t, int64_t) {};
-  return sink;
-}
-
 // StateKeys then Evaluate on an event whose state was read from the store.
 void EvaluateLogin(benchmark::State& state, TestEventSpec spec) {
   const PeerProfileDetector& detector = Detector();
   TestStore& store = FilledStore();
   TestEvent event(spec);
   event.SetState(detector.StateKeys(event.event()), store.values());
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   for (auto _ : state) {
     benchmark::DoNotOptimize(detector.StateKeys(event.event()));
     detector.Evaluate(event.event(), result);

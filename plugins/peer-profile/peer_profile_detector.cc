@@ -13,16 +13,6 @@ namespace {
 constexpr int64_t kMsPerHour = 3600 * 1000;
 constexpr int64_t kMsPerDay = 24 * kMsPerHour;
 
-int64_t IntSetting(const riskd::Settings& settings, const std::string& key, int64_t low,
-                   int64_t high) {
-  const int64_t value = settings.GetInt(key);
-  if (value < low || value > high) {
-    throw riskd::SettingError(key, "must be between " + std::to_string(low) + " and " +
-                                       std::to_string(high) + ", got " + std::to_string(value));
-  }
-  return value;
-}
-
 double PositiveSetting(const riskd::Settings& settings, const std::string& key) {
   const double value = settings.GetDouble(key);
   if (!(value > 0.0)) {
@@ -31,34 +21,13 @@ double PositiveSetting(const riskd::Settings& settings, const std::string& key) 
   return value;
 }
 
-double FractionSetting(const riskd::Settings& settings, const std::string& key) {
-  const double value = settings.GetDouble(key);
-  if (value < 0.0 || value > 1.0) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return value;
-}
-
 Windows WindowSetting(const riskd::Settings& settings) {
-  return Windows(IntSetting(settings, "window_hours", 2, 24 * 366) * kMsPerHour);
+  return Windows(settings.GetIntBetween("window_hours", 2, 24 * 366) * kMsPerHour);
 }
 
 // The user's history lives beside riskd's own record of the user: the same
-// {hash tag}, escaped as riskd escapes it (braces and '%' as %XX).
-std::string HistoryKey(std::string_view user_id) {
-  std::string key = "{";
-  for (char c : user_id) {
-    if (c == '{' || c == '}' || c == '%') {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
-      key += escaped;
-    } else {
-      key.push_back(c);
-    }
-  }
-  key += "}:h";
-  return key;
-}
+// {hash tag}.
+std::string HistoryKey(std::string_view user_id) { return riskd::UserHashTag(user_id) + ":h"; }
 
 std::string Format(const char* format, double value) {
   char text[32];
@@ -176,21 +145,22 @@ riskd::Description PeerProfileDetector::Describe() {
 
 PeerProfileDetector::PeerProfileDetector(const riskd::Settings& settings)
     : model_{PositiveSetting(settings, "smoothing"), PositiveSetting(settings, "hour_smoothing")},
-      learning_logins_(static_cast<uint32_t>(IntSetting(settings, "learning_logins", 1, 1000000))),
+      learning_logins_(
+          static_cast<uint32_t>(settings.GetIntBetween("learning_logins", 1, 1000000))),
       score_midpoint_(PositiveSetting(settings, "score_midpoint")),
-      unfamiliar_at_(FractionSetting(settings, "unfamiliar_at")),
-      unusual_hour_share_(FractionSetting(settings, "unusual_hour_share")),
+      unfamiliar_at_(settings.GetFraction("unfamiliar_at")),
+      unusual_hour_share_(settings.GetFraction("unusual_hour_share")),
       max_values_(static_cast<int>(
-          IntSetting(settings, "max_values_per_feature", 1, kMaxValuesPerFeature))),
+          settings.GetIntBetween("max_values_per_feature", 1, kMaxValuesPerFeature))),
       history_max_logins_(
-          static_cast<uint32_t>(IntSetting(settings, "history_max_logins", 2, 1000000))),
-      history_ttl_ms_(IntSetting(settings, "history_ttl_days", 1, 36500) * kMsPerDay),
-      sketch_(static_cast<int>(IntSetting(settings, "sketch_width", 16, 1 << 24)),
-              static_cast<int>(IntSetting(settings, "sketch_depth", 1, 8)),
+          static_cast<uint32_t>(settings.GetIntBetween("history_max_logins", 2, 1000000))),
+      history_ttl_ms_(settings.GetIntBetween("history_ttl_days", 1, 36500) * kMsPerDay),
+      sketch_(static_cast<int>(settings.GetIntBetween("sketch_width", 16, 1 << 24)),
+              static_cast<int>(settings.GetIntBetween("sketch_depth", 1, 8)),
               WindowSetting(settings)),
       population_(WindowSetting(settings)),
-      young_account_ms_(IntSetting(settings, "young_account_days", 0, 3650) * kMsPerDay),
-      peer_min_hours_(IntSetting(settings, "peer_min_hours", 1, 1000000000)),
+      young_account_ms_(settings.GetIntBetween("young_account_days", 0, 3650) * kMsPerDay),
+      peer_min_hours_(settings.GetIntBetween("peer_min_hours", 1, 1000000000)),
       peer_z_threshold_(PositiveSetting(settings, "peer_z_threshold")) {
   if (history_max_logins_ < learning_logins_) {
     throw riskd::SettingError("history_max_logins", "must be at least learning_logins (" +

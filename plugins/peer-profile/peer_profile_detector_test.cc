@@ -245,7 +245,7 @@ TEST_F(PeerProfileDetectorTest, KeysReadAndWritten) {
 
   // Braces in a user id are escaped as riskd escapes its own keys.
   Run({.user_id = "a{b}%c", .ip = "81.2.69.160"});
-  EXPECT_EQ(store_.keys()[0], "{a%7Bb%7D%25c}:h");
+  EXPECT_EQ(store_.keys()[0], "{a%7bb%7d%25c}:h");
 }
 
 TEST_F(PeerProfileDetectorTest, AnUnreadableHistoryStartsAfresh) {

@@ -1,19 +1,16 @@
 // Events as the host passes them (IP family and bytes, registration time,
 // state values), and a map standing in for riskd's state store, for the unit
-// tests and the benchmark: riskd::testing::EventBuilder sets neither the IP
-// bytes nor registered_at.
+// tests and the benchmark: riskd::testing::EventBuilder sets no registered_at.
 #ifndef RISKD_PLUGINS_PEER_PROFILE_TEST_EVENT_H_
 #define RISKD_PLUGINS_PEER_PROFILE_TEST_EVENT_H_
 
-#include <arpa/inet.h>
-
-#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "riskd/detector.h"
+#include "riskd/detector_testing.h"
 
 namespace riskd_peer_profile {
 
@@ -38,11 +35,7 @@ class TestEvent {
     raw_.ip = riskd::Borrow(spec_.ip);
     raw_.user_agent = riskd::Borrow(spec_.user_agent);
     raw_.device_id = riskd::Borrow(spec_.device_id);
-    if (inet_pton(AF_INET, spec_.ip.c_str(), raw_.ip_bytes) == 1) {
-      raw_.ip_family = RISKD_IP_V4;
-    } else if (inet_pton(AF_INET6, spec_.ip.c_str(), raw_.ip_bytes) == 1) {
-      raw_.ip_family = RISKD_IP_V6;
-    }
+    riskd::testing::SetIpAsHost(spec_.ip, raw_);
   }
   TestEvent(const TestEvent&) = delete;
   TestEvent& operator=(const TestEvent&) = delete;

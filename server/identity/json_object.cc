@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "plugins/common/json/json_text.h"
 
 namespace riskd {
 namespace {
@@ -50,24 +51,6 @@ bool IsValidUtf8(absl::string_view s) {
     i += length;
   }
   return true;
-}
-
-void AppendUtf8(uint32_t code, std::string& out) {
-  if (code < 0x80) {
-    out.push_back(static_cast<char>(code));
-  } else if (code < 0x800) {
-    out.push_back(static_cast<char>(0xc0 | (code >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-  } else if (code < 0x10000) {
-    out.push_back(static_cast<char>(0xe0 | (code >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-  } else {
-    out.push_back(static_cast<char>(0xf0 | (code >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-  }
 }
 
 class JsonReader {
@@ -208,18 +191,10 @@ class JsonReader {
     if (pos_ + 4 > text_.size()) return Error("expected four hex digits after \\u");
     uint32_t code = 0;
     for (int i = 0; i < 4; ++i) {
-      const char c = text_[pos_++];
-      code <<= 4;
-      if (c >= '0' && c <= '9') {
-        code |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        code |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        code |= c - 'A' + 10;
-      } else {
-        --pos_;
-        return Error("expected four hex digits after \\u");
-      }
+      const int digit = riskd_json::HexDigitValue(text_[pos_]);
+      if (digit < 0) return Error("expected four hex digits after \\u");
+      code = (code << 4) | static_cast<uint32_t>(digit);
+      ++pos_;
     }
     return code;
   }
@@ -238,45 +213,26 @@ class JsonReader {
       }
       if (AtEnd()) return Error("unterminated string");
       const char escaped = text_[pos_++];
-      switch (escaped) {
-        case '"':
-        case '\\':
-        case '/':
-          out.push_back(escaped);
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case 't':
-          out.push_back('\t');
-          break;
-        case 'u': {
-          absl::StatusOr<uint32_t> code = ReadHex4();
-          if (!code.ok()) return code.status();
-          if (*code >= 0xdc00 && *code <= 0xdfff) return Error("lone low surrogate");
-          if (*code >= 0xd800 && *code <= 0xdbff) {
-            if (!Consume('\\') || !Consume('u')) return Error("lone high surrogate");
-            absl::StatusOr<uint32_t> low = ReadHex4();
-            if (!low.ok()) return low.status();
-            if (*low < 0xdc00 || *low > 0xdfff) return Error("lone high surrogate");
-            *code = 0x10000 + ((*code - 0xd800) << 10) + (*low - 0xdc00);
-          }
-          AppendUtf8(*code, out);
-          break;
+      if (escaped == 'u') {
+        absl::StatusOr<uint32_t> code = ReadHex4();
+        if (!code.ok()) return code.status();
+        if (riskd_json::IsLowSurrogate(*code)) return Error("lone low surrogate");
+        if (riskd_json::IsHighSurrogate(*code)) {
+          if (!Consume('\\') || !Consume('u')) return Error("lone high surrogate");
+          absl::StatusOr<uint32_t> low = ReadHex4();
+          if (!low.ok()) return low.status();
+          if (!riskd_json::IsLowSurrogate(*low)) return Error("lone high surrogate");
+          *code = riskd_json::JoinSurrogates(*code, *low);
         }
-        default:
-          --pos_;
-          return Error(absl::StrCat("unknown escape \\", absl::string_view(&escaped, 1)));
+        riskd_json::AppendUtf8(*code, out);
+        continue;
       }
+      const char decoded = riskd_json::SimpleEscape(escaped);
+      if (decoded == '\0') {
+        --pos_;
+        return Error(absl::StrCat("unknown escape \\", absl::string_view(&escaped, 1)));
+      }
+      out.push_back(decoded);
     }
     if (!IsValidUtf8(text_.substr(start, pos_ - start))) {
       pos_ = start;

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 #include "tests/support/shared_redis_cluster.h"
 
@@ -37,13 +38,6 @@ const std::string kBrowsers = kSource + "/data/user-agents/dist/user-agents.json
 
 constexpr char kFirefox[] =
     "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The whole file as JSON (protobuf's parser: the test may use a real one).
 google::protobuf::ListValue ReadJsonArray(const std::string& path) {
@@ -73,20 +67,6 @@ std::vector<std::string> BrowserUserAgents() {
     out.push_back(entry.struct_value().fields().at("userAgent").string_value());
   }
   return out;
-}
-
-bool HasSignal(const AuthenticateResponse& r, const std::string& name) {
-  for (const auto& s : r.signals()) {
-    if (s.name() == name) return true;
-  }
-  return false;
-}
-
-std::string Detail(const AuthenticateResponse& r, const std::string& name) {
-  for (const auto& s : r.signals()) {
-    if (s.name() == name) return s.detail();
-  }
-  return "";
 }
 
 // The headers a browser's login request carries, as an app forwards them.
@@ -232,23 +212,14 @@ class CredentialStuffingTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists(kCrawlers)) GTEST_SKIP() << "no data/";
-    std::string state;
-    if (GetParam() == "redis_cluster") {
-      state = RedisStateConfig();
-      ASSERT_FALSE(state.empty()) << "no local Redis Cluster";
-    }
+    const std::optional<std::string> state = StateConfigFor(GetParam());
+    ASSERT_TRUE(state.has_value());
     riskd_ = RiskdProcess::Start(WriteConfig(
-        MakeTempDir(), state + absl::StrReplaceAll(kStuffingConfig, {{"@CRAWLERS@", kCrawlers}})));
+        MakeTempDir(), *state + absl::StrReplaceAll(kStuffingConfig, {{"@CRAWLERS@", kCrawlers}})));
     ASSERT_NE(riskd_, nullptr);
   }
 
-  AuthenticateResponse Send(const Event& event) {
-    AuthenticateResponse response;
-    grpc::Status status = Authenticate(*riskd_, event, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(response.state_error(), "");
-    return response;
-  }
+  AuthenticateResponse Send(const Event& event) { return AuthenticateOk(*riskd_, event); }
 
   std::unique_ptr<RiskdProcess> riskd_;
 };
@@ -273,7 +244,7 @@ TEST_P(CredentialStuffingTest, OneIpOn200UsersIsDeniedFromTheThresholdAndTheUser
       EXPECT_EQ(r.policy(), "deny-credential-stuffing") << "attempt " << i;
     }
     if (i == 20) {
-      EXPECT_EQ(Detail(r, "credential_stuffing"),
+      EXPECT_EQ(SignalDetail(r, "credential_stuffing"),
                 "203.0.113.66: 20 users, 20 logins, 100% failed in the last 10 min");
     }
   }
@@ -289,9 +260,7 @@ TEST_P(CredentialStuffingTest, OneIpOn200UsersIsDeniedFromTheThresholdAndTheUser
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, CredentialStuffingTest,
-                         ::testing::Values("rocksdb", "redis_cluster"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, CredentialStuffingTest, StateEngines(), StateEngineName);
 
 // ---------------------------------------------------------------------------
 // The shipped config/riskd.yaml: its policies act on the detector's signals.
@@ -368,7 +337,7 @@ TEST_F(DefaultConfigTest, DistributedBruteForceChallengesTheAccountsLogin) {
   AuthenticateResponse r = Send(own);
   EXPECT_EQ(r.verdict(), riskd::v1::VERDICT_CHALLENGE) << r.DebugString();
   EXPECT_EQ(r.policy(), "challenge-attacked-logins");
-  EXPECT_EQ(Detail(r, "brute_force"),
+  EXPECT_EQ(SignalDetail(r, "brute_force"),
             "user \"frank\": 10 failed logins from 10 IPs in the last 1 h");
 }
 

