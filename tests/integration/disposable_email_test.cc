@@ -34,6 +34,7 @@ const std::vector<std::string> kIgnoredByDefault = {"edu.pl", "21cn.com", "sify.
 constexpr char kConfig[] = R"(
 detectors:
   - plugin: @PLUGINS@/riskd-disposable-email.so
+    timeout_ms: 2000  # these tests check results, not speed: a busy machine must not drop them
     weight: 0.6
     settings:
       domains_file: @INDEX@

@@ -44,6 +44,7 @@ std::string Config(const std::string& state, const std::string& geo_v4 = kGeoV4,
 reload: {watch_file: true, interval_ms: 100}
 detectors:
   - plugin: @PLUGINS@/riskd-peer-profile.so
+    timeout_ms: 2000  # these tests check results, not speed: a busy machine must not drop them
     weight: 0.7
     settings:
       asn_ipv4_file: @ASN_V4@
