@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -28,16 +29,21 @@ constexpr int kMaxPageSize = 1000;
 constexpr size_t kMaxScannedPerPage = 5000;
 constexpr absl::string_view kPageTokenVersion = "1:";
 
-// The state writes detectors asked for, one unguarded transaction each.
+// The state writes detectors asked for, unguarded, one transaction per hash
+// tag: keys of one tag share a Redis slot, so each group is one script call
+// instead of one per key.
 std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
   std::vector<StateStore::Transaction> writes;
+  absl::flat_hash_map<std::string, size_t> by_tag;
   for (const DetectorOutcome& d : decision.detectors) {
     for (const StateWrite& w : d.run.writes) {
       StateStore::Mutation m{.key = PluginStateKey(d.name, w.key),
                              .value = w.value,
                              .ttl = absl::Milliseconds(w.ttl_ms),
                              .add = w.add};
-      writes.push_back({.mutations = {std::move(m)}});
+      auto [it, added] = by_tag.try_emplace(std::string(HashTagOf(m.key)), writes.size());
+      if (added) writes.emplace_back();
+      writes[it->second].mutations.push_back(std::move(m));
     }
   }
   return writes;
