@@ -172,9 +172,12 @@ absl::StatusOr<riskd::v1::GetFunnelStatsResponse> ReadFunnelStats(
     return absl::InvalidArgumentError("bucket: unknown bucket size");
   }
   const Granularity& g = GranularityOf(request.bucket());
-  const int64_t from = BucketStart(TimeUtil::TimestampToSeconds(request.from()), g.seconds);
   const int64_t to = TimeUtil::TimestampToSeconds(request.to());
-  if (to <= from) return absl::InvalidArgumentError("to: must be after from");
+  if (to <= TimeUtil::TimestampToSeconds(request.from())) {
+    return absl::InvalidArgumentError("to: must be after from");
+  }
+  // From the start of the bucket that holds `from`.
+  const int64_t from = BucketStart(TimeUtil::TimestampToSeconds(request.from()), g.seconds);
   const int64_t buckets = (to - from + g.seconds - 1) / g.seconds;
   if (buckets > kMaxBuckets) {
     return absl::InvalidArgumentError(absl::StrCat("to: the range holds ", buckets,

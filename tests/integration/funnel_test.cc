@@ -249,6 +249,20 @@ TEST_F(FunnelTest, FunnelStatsCountLoginsVerdictsWebhooksAndFeedback) {
   grpc::Status status = riskd_->stub().GetFunnelStats(&context, bad, &stats);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "from: is required");
+
+  bad.mutable_from()->set_seconds(1700000000);
+  bad.mutable_to()->set_seconds(1700000000);
+  grpc::ClientContext reversed;
+  status = riskd_->stub().GetFunnelStats(&reversed, bad, &stats);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "to: must be after from");
+
+  bad.mutable_from()->set_seconds(1699999980);  // a minute's start
+  bad.mutable_to()->set_seconds(1699999980 + 60 * 10001);
+  grpc::ClientContext too_many;
+  status = riskd_->stub().GetFunnelStats(&too_many, bad, &stats);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "to: the range holds 10001 buckets; at most 10000 per call");
 }
 
 }  // namespace

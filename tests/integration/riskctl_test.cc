@@ -92,5 +92,37 @@ TEST_F(RiskctlTest, UnknownEventTypeIsAUsageError) {
   EXPECT_NE(out.output.find("riskctl: unknown --type \"logon\""), std::string::npos) << out.output;
 }
 
+TEST_F(RiskctlTest, DrivesTheRecoveryFunnel) {
+  // A challenged login opens a review on the device.
+  RunResult login = RunRiskctl(riskd_->port(),
+                               "authenticate --user carol --ip 81.2.69.160 --ua 'curl/8.5.0' "
+                               "--device laptop --request-id carol-1");
+  ASSERT_EQ(login.exit_code, 0) << login.output;
+  RunResult devices = RunRiskctl(riskd_->port(), "devices carol");
+  EXPECT_EQ(devices.exit_code, 0) << devices.output;
+  EXPECT_NE(devices.output.find("laptop"), std::string::npos) << devices.output;
+  EXPECT_NE(devices.output.find("review open"), std::string::npos) << devices.output;
+
+  // "This was not me", naming the decision.
+  RunResult escalated =
+      RunRiskctl(riskd_->port(), "feedback review-escalated --user carol --request-id carol-1");
+  EXPECT_EQ(escalated.exit_code, 0) << escalated.output;
+  EXPECT_NE(escalated.output.find("webhooks: incident.confirmed"), std::string::npos)
+      << escalated.output;
+  EXPECT_NE(escalated.output.find("compromised"), std::string::npos) << escalated.output;
+  RunResult again = RunRiskctl(riskd_->port(), "report-device --user carol --device laptop");
+  EXPECT_NE(again.output.find("already applied: nothing changed"), std::string::npos)
+      << again.output;
+
+  RunResult unknown = RunRiskctl(riskd_->port(), "feedback this-was-me --user carol");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown feedback \"this-was-me\""), std::string::npos)
+      << unknown.output;
+
+  RunResult funnel = RunRiskctl(riskd_->port(), "funnel --bucket day");
+  EXPECT_EQ(funnel.exit_code, 0) << funnel.output;
+  EXPECT_NE(funnel.output.find("LOGIN+"), std::string::npos) << funnel.output;
+}
+
 }  // namespace
 }  // namespace riskd::testing
