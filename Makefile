@@ -36,8 +36,9 @@ run-redis: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# riskd against the ceiling gRPC server on this machine, then bytes of state
-# per user at 1 million users in both engines; see bench/RESULTS.md.
+# riskd against the ceiling gRPC server on this machine with both state
+# engines, then bytes of state per user and riskd's memory at 1 million users;
+# see bench/RESULTS.md.
 bench: build
 	BUILD_DIR=$(BUILD_DIR) bench/run.sh
 	BUILD_DIR=$(BUILD_DIR) bench/state-size.sh

@@ -26,6 +26,8 @@ CONCURRENCY=${CONCURRENCY:-64}
 USERS=${USERS:-100000}
 REDIS_BASE_PORT=${REDIS_BASE_PORT:-7110}
 BIN=$BUILD_DIR/bench
+# Another riskd binary to measure (a before/after comparison); default: this build's.
+RISKD=${RISKD:-$BUILD_DIR/server/riskd}
 redis_ports=("$REDIS_BASE_PORT" "$((REDIS_BASE_PORT + 1))" "$((REDIS_BASE_PORT + 2))")
 redis_nodes=$(printf '127.0.0.1:%s,' "${redis_ports[@]}")
 redis_nodes=${redis_nodes%,}
@@ -61,9 +63,9 @@ start() {
   local name=$1 since; since=$(date +%s%N)
   case $name in
     ceiling) "$BIN/riskd_bench_ceiling" 127.0.0.1:31152 2>"$work/$name.log" & ;;
-    rocksdb) "$BUILD_DIR/server/riskd" --config config/riskd.yaml --listen 127.0.0.1:31151 \
+    rocksdb) "$RISKD" --config config/riskd.yaml --listen 127.0.0.1:31151 \
                --data-dir "$work/rocksdb" --log-level warning 2>"$work/$name.log" & ;;
-    redis) "$BUILD_DIR/server/riskd" --config "$work/conf/riskd-redis.yaml" \
+    redis) "$RISKD" --config "$work/conf/riskd-redis.yaml" \
              --listen 127.0.0.1:31153 --data-dir "$work/redis-data" --log-level warning \
              2>"$work/$name.log" & ;;
   esac
@@ -109,7 +111,7 @@ run() {
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $SECONDS_PER_RUN s per run; $USERS users;" \
-  "riskd with config/riskd.yaml (rocksdb) and config/riskd-redis.yaml (redis)"
+  "$RISKD with config/riskd.yaml (rocksdb) and config/riskd-redis.yaml (redis)"
 
 # 0. The users, in both engines.
 mkdir -p "$work/rocksdb"

@@ -4,9 +4,10 @@
 # USERS=1000000 by default.
 #   RocksDB: the database directory's size after a flush. Then riskd starts on
 #   it (start-up: exec to the first answered decision) and serves the load
-#   generator's mix over all USERS users for SECONDS_PER_RUN; its resident
-#   memory after that, beside the same measure with SMALL_USERS (100,000)
-#   users, shows whether memory grows with users beyond riskd's caches.
+#   generator's mix over all USERS users for MEMORY_SECONDS (30: long enough
+#   to fill its caches); its resident memory after that, beside the same
+#   measure with SMALL_USERS (100,000) users, shows whether memory grows with
+#   users beyond riskd's caches.
 #   Redis Cluster: the rise of used_memory over the 3 masters of a local
 #   cluster started for the run on ports 7100-7102; riskd's start-up on it.
 set -euo pipefail
@@ -15,7 +16,7 @@ root=$PWD
 BUILD_DIR=${BUILD_DIR:-build}
 USERS=${USERS:-1000000}
 SMALL_USERS=${SMALL_USERS:-100000}
-SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+MEMORY_SECONDS=${MEMORY_SECONDS:-30}
 BIN=$BUILD_DIR/bench
 work=$(mktemp -d)
 cleanup() {
@@ -37,7 +38,7 @@ serve() {
   ready=$("$BIN/riskd_bench_load" --target 127.0.0.1:31154 --wait-ready 300 --since-unix-ns "$since" \
     --users "$users") || { cat "$work/riskd.log" >&2; exit 1; }
   local load
-  load=$("$BIN/riskd_bench_load" --target 127.0.0.1:31154 --seconds "$SECONDS_PER_RUN" \
+  load=$("$BIN/riskd_bench_load" --target 127.0.0.1:31154 --seconds "$MEMORY_SECONDS" \
     --concurrency 64 --users "$users")
   echo "${ready/ready_ms/startup_ms} decisions=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$load")" \
     "errors=$(sed -n 's/.* errors=\([0-9]*\).*/\1/p' <<<"$load") rss_mb=$(rss_mb $pid)"
