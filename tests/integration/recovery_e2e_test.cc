@@ -167,13 +167,19 @@ TEST_F(RecoveryEndToEndTest, EveryStepIsDeliveredOnceSignedThroughAnOutageAndAKi
     EXPECT_TRUE(w.signature_valid) << w.event;
   }
 
-  // 5. The reported device stays denied after the recovery; the laptop,
-  // approved, scores lower than before.
+  // 5. The reported device stays denied after the recovery, and its right
+  // password there is a new incident: a fourth webhook, its second case.
   EXPECT_EQ(Login("phone", 0.1, "login-4").verdict(), riskd::v1::VERDICT_DENY);
+  ASSERT_TRUE(receiver_->WaitForDeliveries(4, absl::Seconds(15)));
+  EXPECT_EQ(receiver_->Deliveries()[3].event, "incident.confirmed");
+  EXPECT_TRUE(absl::StrContains(receiver_->Deliveries()[3].body, "\"login-4\""))
+      << receiver_->Deliveries()[3].body;
+  // The laptop, approved, scores lower than before, and approving raises nothing.
   const double before = Login("laptop", 0.5, "login-5").risk_score();
   Feedback(riskd::v1::FEEDBACK_TYPE_REVIEW_APPROVED, "laptop");
   EXPECT_LT(Login("laptop", 0.5, "login-6").risk_score(), before);
-  EXPECT_EQ(receiver_->Deliveries().size(), 3u) << "approving raises no webhook";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(receiver_->Deliveries().size(), 4u);
 }
 
 }  // namespace
