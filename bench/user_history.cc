@@ -40,7 +40,8 @@ riskd::state::v1::UserRecord History(int user, std::mt19937& random, const UserM
     event.user_agent = kAgents[device];
     event.ip = *IpAddress::Parse(absl::StrCat("81.", user % 250, ".", random() % ips, ".", 10));
     decision.risk_score = (random() % 100) / 400.0;
-    ApplyEvent(o, event, decision, true, record);
+    std::vector<CaseStep> steps;
+    ApplyEvent(o, FunnelOptions{}, event, decision, true, record, steps);
   }
   return record;
 }

@@ -18,6 +18,7 @@ packages=(
   "disposable-email-domains@1.0.62"                    # broad list + wildcards (MIT)
   "crawler-user-agents@1.60.0"                         # bot UA patterns + examples (MIT)
   "user-agents@2.1.198"                                # 10,000 real browser UAs (BSD-2-Clause)
+  "geolite2@4.0.1"                                     # MaxMind's own GeoLite2-City schema (GeoLite2 EULA)
 )
 
 command -v npm >/dev/null || { echo "fetch-data: npm is needed (apt-get install npm)" >&2; exit 1; }

@@ -8,6 +8,9 @@ packages=(
   libabsl-dev libboost-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
+  libmaxminddb-dev mmdb-bin
+  libre2-dev
+  libcurl4-openssl-dev libssl-dev python3
 )
 
 missing=()

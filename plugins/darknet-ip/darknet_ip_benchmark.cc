@@ -32,21 +32,12 @@ const DarknetIpDetector& Detector() {
   return *detector;
 }
 
-// Null sink: the benchmark measures lookups and detail strings, not the host.
-riskd_result_sink NullSink() {
-  riskd_result_sink sink{};  // fields set by name: the struct may grow
-  sink.set_score = [](void*, double) {};
-  sink.add_signal = [](void*, riskd_string, riskd_string) {};
-  sink.set_error = [](void*, riskd_string) {};
-  return sink;
-}
-
 void Evaluate(benchmark::State& state, const std::vector<std::string>& ips) {
   const DarknetIpDetector& detector = Detector();
   std::vector<std::unique_ptr<TestEvent>> events;
   for (const std::string& ip : ips) events.push_back(std::make_unique<TestEvent>(ip));
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   size_t i = 0;
   for (auto _ : state) {
     detector.Evaluate(events[i]->event(), result);
@@ -95,8 +86,8 @@ void BM_EvaluateMillionEntryDenyList(benchmark::State& state) {
   for (const char* ip : {"81.2.69.160", "73.15.200.1", "2a02:8108::1", "2003:e3::9"}) {
     events.push_back(std::make_unique<TestEvent>(ip));
   }
-  riskd_result_sink sink = NullSink();
-  riskd::Result result(sink);
+  riskd::testing::DiscardedResult discarded;
+  riskd::Result& result = discarded.result();
   size_t i = 0;
   for (auto _ : state) {
     detector->Evaluate(events[i]->event(), result);

@@ -30,14 +30,6 @@ constexpr char kDefaultHostingAsns[] =
     "9009,"               // M247
     "53667";              // FranTech (BuyVM)
 
-double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
-  double score = settings.GetDouble(key);
-  if (score < 0.0 || score > 1.0) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return score;
-}
-
 std::unordered_set<uint32_t> AsnSetting(const riskd::Settings& settings, const std::string& key) {
   std::unordered_set<uint32_t> asns;
   for (const std::string& item : settings.GetStringList(key)) {
@@ -131,10 +123,10 @@ riskd::Description DarknetIpDetector::Describe() {
 }
 
 DarknetIpDetector::DarknetIpDetector(const riskd::Settings& settings)
-    : tor_exit_score_(ScoreSetting(settings, "tor_exit_score")),
-      proxy_score_(ScoreSetting(settings, "proxy_score")),
-      datacenter_score_(ScoreSetting(settings, "datacenter_score")),
-      listed_score_(ScoreSetting(settings, "listed_score")) {
+    : tor_exit_score_(settings.GetFraction("tor_exit_score")),
+      proxy_score_(settings.GetFraction("proxy_score")),
+      datacenter_score_(settings.GetFraction("datacenter_score")),
+      listed_score_(settings.GetFraction("listed_score")) {
   const std::string tor_file = settings.GetString("tor_exit_list_file");
   LoadTorList(tor_file, "tor_exit_list_file", "Tor exit list " + tor_file, tor_);
   tor_.Build();

@@ -6,31 +6,35 @@
 #include <string>
 #include <vector>
 
-#include "ip_address.h"
-#include "range_table.h"
+#include "iprange/address_table.h"
+#include "iprange/ip_address.h"
 #include "riskd/detector_abi.h"
 
 namespace riskd_darknet_ip {
+
+using riskd_iprange::Family;
+using riskd_iprange::IpRange;
+using riskd_iprange::ParseAddress;
+using riskd_iprange::ParseAddressOrCidr;
 
 class IpList {
  public:
   // Returns a label id to pass to Add; equal labels may share one id.
   uint32_t AddLabel(std::string label);
-  void Add(const IpRange& range, uint32_t label);
+  void Add(const IpRange& range, uint32_t label) { ranges_.Add(range, label); }
   // Call once after the last Add, before Find.
-  void Build();
+  void Build() { ranges_.Build(); }
 
   // The label of the entry holding the address, or nullptr. `bytes` are in
   // network order as in riskd_event (4 bytes used for IPv4).
   const std::string* Find(riskd_ip_family family, const uint8_t* bytes) const;
   const std::string* Find(const IpRange& address) const;
 
-  size_t range_count() const { return v4_.size() + v6_.size(); }
+  size_t range_count() const { return ranges_.range_count(); }
 
  private:
   std::vector<std::string> labels_;
-  RangeTable<uint32_t> v4_;
-  RangeTable<Uint128> v6_;
+  riskd_iprange::AddressTable ranges_;
 };
 
 }  // namespace riskd_darknet_ip

@@ -1,8 +1,6 @@
 #include "list_files.h"
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <string_view>
 
 #include "riskd/detector.h"
@@ -92,20 +90,6 @@ void LoadJsonArray(std::string_view text, const std::string& path, const std::st
 }
 
 }  // namespace
-
-std::string ReadWholeFile(const std::string& path, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw riskd::SettingError(key, "cannot read " + path + ": " + std::strerror(errno));
-  // One read into a string of the file's size: the ASN CSVs are 33 MB.
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  std::string text(size > 0 ? static_cast<size_t>(size) : 0, '\0');
-  if (size < 0 || !in.read(text.data(), size)) {
-    throw riskd::SettingError(key, "error reading " + path);
-  }
-  return text;
-}
 
 void LoadLineList(const std::string& path, const std::string& key, IpList& list) {
   const std::string text = ReadWholeFile(path, key);

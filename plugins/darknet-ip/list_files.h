@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "ip_list.h"
+#include "iprange/whole_file.h"
 
 namespace riskd_darknet_ip {
 
-// The whole file; throws naming `key` and `path` when it cannot be read.
-std::string ReadWholeFile(const std::string& path, const std::string& key);
+using riskd_iprange::ReadWholeFile;
 
 // One address or CIDR per line; '#' starts a comment; blank lines are
 // skipped. Each entry is labelled "<entry> (<path>:<line>)".

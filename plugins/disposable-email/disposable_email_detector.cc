@@ -11,14 +11,6 @@
 namespace riskd_disposable_email {
 namespace {
 
-double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
-  double score = settings.GetDouble(key);
-  if (score < 0.0 || score > 1.0) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return score;
-}
-
 // The normalised domains of a string-list setting; each must have a dot,
 // because a bare label ("com") would never match (see DomainSet::Find).
 std::vector<std::string> DomainListSetting(const riskd::Settings& settings,
@@ -112,8 +104,8 @@ riskd::Description DisposableEmailDetector::Describe() {
 }
 
 DisposableEmailDetector::DisposableEmailDetector(const riskd::Settings& settings)
-    : disposable_score_(ScoreSetting(settings, "disposable_email_score")),
-      suspicious_score_(ScoreSetting(settings, "suspicious_email_score")),
+    : disposable_score_(settings.GetFraction("disposable_email_score")),
+      suspicious_score_(settings.GetFraction("suspicious_email_score")),
       check_local_part_(settings.GetBool("check_local_part")) {
   std::vector<std::string> ignored_list = DomainListSetting(settings, "ignore_list_entries");
   const std::unordered_set<std::string> ignored(ignored_list.begin(), ignored_list.end());

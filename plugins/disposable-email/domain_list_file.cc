@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "json/json_file_reader.h"
+
 namespace riskd_disposable_email {
 namespace {
 
@@ -13,126 +15,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
 }
-
-// A minimal reader for a flat JSON array of strings: the lists need no more,
-// and the plugin stays free of a JSON library.
-class JsonStringArrayReader {
- public:
-  explicit JsonStringArrayReader(std::string_view text) : text_(text) {}
-
-  std::vector<std::string> Read() {
-    std::vector<std::string> out;
-    SkipSpace();
-    Expect('[');
-    SkipSpace();
-    if (Peek() == ']') {
-      ++pos_;
-    } else {
-      while (true) {
-        SkipSpace();
-        std::string domain = NormalizeDomain(ReadString());
-        if (!domain.empty()) out.push_back(std::move(domain));
-        SkipSpace();
-        if (Peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        Expect(']');
-        break;
-      }
-    }
-    SkipSpace();
-    if (pos_ != text_.size()) Fail("unexpected text after the closing ']'");
-    return out;
-  }
-
- private:
-  char Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
-
-  void SkipSpace() {
-    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
-  }
-
-  void Expect(char c) {
-    if (Peek() != c) {
-      Fail(std::string("expected '") + c + "'" +
-           (pos_ < text_.size() ? std::string(", got '") + text_[pos_] + "'" : ", got the end"));
-    }
-    ++pos_;
-  }
-
-  std::string ReadString() {
-    Expect('"');
-    std::string out;
-    while (true) {
-      if (pos_ >= text_.size()) Fail("unterminated string");
-      char c = text_[pos_++];
-      if (c == '"') return out;
-      if (c == '\n') Fail("unterminated string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (pos_ >= text_.size()) Fail("unterminated string");
-      char e = text_[pos_++];
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          break;
-        case 'u':
-          AppendCodePoint(ReadHex4(), out);
-          break;
-        default:
-          Fail(std::string("unsupported escape \\") + e + " in a domain");
-      }
-    }
-  }
-
-  unsigned ReadHex4() {
-    if (pos_ + 4 > text_.size()) Fail("truncated \\u escape");
-    unsigned value = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = text_[pos_++];
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        value |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        value |= c - 'A' + 10;
-      } else {
-        Fail("bad \\u escape");
-      }
-    }
-    return value;
-  }
-
-  // UTF-8 of a code point from the Basic Multilingual Plane (domains in the
-  // lists are ASCII or, rarely, Unicode written as such).
-  static void AppendCodePoint(unsigned cp, std::string& out) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  [[noreturn]] void Fail(const std::string& message) const {
-    int line = 1;
-    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) line += text_[i] == '\n';
-    throw ListFileError("line " + std::to_string(line) + ": " + message);
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
 
 std::vector<std::string> ParsePlainText(std::string_view text) {
   std::vector<std::string> out;
@@ -162,9 +44,18 @@ std::string NormalizeDomain(std::string_view domain) {
 }
 
 std::vector<std::string> ParseDomainList(std::string_view text) {
-  std::string_view body = Trim(text);
-  if (!body.empty() && body.front() == '[') return JsonStringArrayReader(text).Read();
-  return ParsePlainText(text);
+  if (!riskd_json::LooksLikeJsonArray(text)) return ParsePlainText(text);
+  std::vector<std::string> out;
+  riskd_json::JsonFileReader reader(text);
+  try {
+    reader.ReadDocumentArray([&] {
+      std::string domain = NormalizeDomain(reader.ReadPrintableString("a domain"));
+      if (!domain.empty()) out.push_back(std::move(domain));
+    });
+  } catch (const riskd_json::JsonFileError& e) {
+    throw ListFileError(e.what());
+  }
+  return out;
 }
 
 std::vector<std::string> ReadDomainListFile(const std::string& path) {

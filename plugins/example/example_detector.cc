@@ -14,14 +14,6 @@ std::string Lowercase(std::string_view text) {
   return out;
 }
 
-double ScoreSetting(const riskd::Settings& settings, const std::string& key) {
-  double score = settings.GetDouble(key);
-  if (score < 0.0 || score > 1.0) {
-    throw riskd::SettingError(key, "must be between 0 and 1, got " + settings.GetString(key));
-  }
-  return score;
-}
-
 }  // namespace
 
 riskd::Description ExampleDetector::Describe() {
@@ -53,8 +45,8 @@ riskd::Description ExampleDetector::Describe() {
 }
 
 ExampleDetector::ExampleDetector(const riskd::Settings& settings)
-    : scripted_client_score_(ScoreSetting(settings, "scripted_client_score")),
-      missing_user_agent_score_(ScoreSetting(settings, "missing_user_agent_score")) {
+    : scripted_client_score_(settings.GetFraction("scripted_client_score")),
+      missing_user_agent_score_(settings.GetFraction("missing_user_agent_score")) {
   for (const std::string& marker : settings.GetStringList("user_agent_markers")) {
     if (marker.empty()) {
       throw riskd::SettingError("user_agent_markers", "markers must not be empty strings");

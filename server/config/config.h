@@ -13,6 +13,9 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
 #include "server/common/logging.h"
+#include "server/config/webhooks_config.h"
+#include "server/funnel/funnel_options.h"
+#include "server/identity/identity_config.h"
 #include "server/state/user_model_options.h"
 #include "yaml-cpp/yaml.h"
 
@@ -77,6 +80,13 @@ struct StateConfig {
   UserModelOptions user_model;
 };
 
+// The host's own IP geolocation: fills each device's and user's country (for
+// GetUser, the shared_account flag and webhooks). Optional.
+struct GeoIpConfig {
+  std::vector<std::string> city_files;  // MMDB files, resolved; looked up in order
+  YAML::Node node;                      // for errors that name the line
+};
+
 struct Config {
   std::string path;  // the file it was loaded from
   std::string listen = "127.0.0.1:50051";
@@ -88,12 +98,16 @@ struct Config {
   Thresholds default_thresholds{.name = "thresholds.default"};
   absl::flat_hash_map<riskd::v1::EventType, Thresholds> thresholds_by_type;
   std::vector<CidrRange> trusted_proxies;
+  IdentityConfig identity;  // who the user is when the app sends a JWT
   std::vector<DetectorConfig> detectors;
   std::vector<PolicyConfig> policies;
   StateConfig state;
+  FunnelOptions funnel;
+  GeoIpConfig geoip;
   bool watch_file = true;  // reload when the file changes
   absl::Duration watch_interval = absl::Seconds(1);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  WebhooksConfig webhooks;
 
   const Thresholds& ThresholdsFor(riskd::v1::EventType type) const {
     auto it = thresholds_by_type.find(type);

@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -6,6 +7,7 @@
 #include "server/common/event_types.h"
 #include "server/common/status_macros.h"
 #include "server/config/config.h"
+#include "server/config/identity_section.h"
 #include "server/config/yaml_reader.h"
 
 namespace riskd {
@@ -31,7 +33,8 @@ class ConfigParser {
     RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
         root, "",
         {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state"}));
+         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
+         "funnel", "webhooks", "geoip", "identity"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -69,16 +72,24 @@ class ConfigParser {
       RISKD_ASSIGN_OR_RETURN(config.trusted_proxies,
                              Cidrs(root["trusted_proxies"], "trusted_proxies"));
     }
+    if (root["identity"]) {
+      RISKD_RETURN_IF_ERROR(ParseIdentitySection(yaml_, root["identity"], config.identity));
+    }
     if (root["reload"]) RISKD_RETURN_IF_ERROR(ParseReload(root["reload"], config));
     if (root["shutdown_grace_ms"]) {
       RISKD_ASSIGN_OR_RETURN(int64_t ms, yaml_.Int(root["shutdown_grace_ms"], "shutdown_grace_ms"));
       config.shutdown_grace = absl::Milliseconds(ms);
     }
     if (root["state"]) RISKD_RETURN_IF_ERROR(ParseState(root["state"], config.state));
+    if (root["funnel"]) RISKD_RETURN_IF_ERROR(ParseFunnel(root["funnel"], config.funnel));
+    if (root["geoip"]) RISKD_RETURN_IF_ERROR(ParseGeoIp(root["geoip"], config.geoip));
     if (root["detectors"]) {
       RISKD_RETURN_IF_ERROR(ParseDetectors(root["detectors"], config));
     }
     if (root["policies"]) RISKD_RETURN_IF_ERROR(ParsePolicies(root["policies"], config));
+    if (root["webhooks"]) {
+      RISKD_RETURN_IF_ERROR(ParseWebhooksConfig(yaml_, root["webhooks"], config.webhooks));
+    }
     return config;
   }
 
@@ -188,6 +199,45 @@ class ConfigParser {
     RISKD_ASSIGN_OR_RETURN(int64_t n, yaml_.Int(node, path));
     if (n <= 0 || n > 1000) return yaml_.Error(node, path, "must be between 1 and 1000");
     return static_cast<int>(n);
+  }
+
+  absl::Status ParseGeoIp(const YAML::Node& node, GeoIpConfig& geoip) {
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(node, "geoip", {"city_files"}));
+    geoip.node = node;
+    if (!node["city_files"]) return absl::OkStatus();
+    RISKD_ASSIGN_OR_RETURN(std::vector<std::string> files,
+                           yaml_.StringList(node["city_files"], "geoip.city_files"));
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string path = Resolve(path_, files[i]);
+      if (!std::ifstream(path).good()) {
+        return yaml_.Error(node["city_files"][i], absl::StrCat("geoip.city_files[", i, "]"),
+                           absl::StrCat("cannot read ", path));
+      }
+      geoip.city_files.push_back(std::move(path));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseFunnel(const YAML::Node& node, FunnelOptions& funnel) {
+    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
+        node, "funnel",
+        {"review_min_score", "approved_device_score_factor", "deny_reported_devices"}));
+    if (node["review_min_score"]) {
+      RISKD_ASSIGN_OR_RETURN(
+          funnel.review_min_score,
+          yaml_.DoubleIn(node["review_min_score"], "funnel.review_min_score", 0, 1));
+    }
+    if (node["approved_device_score_factor"]) {
+      RISKD_ASSIGN_OR_RETURN(funnel.approved_device_score_factor,
+                             yaml_.DoubleIn(node["approved_device_score_factor"],
+                                            "funnel.approved_device_score_factor", 0, 1));
+    }
+    if (node["deny_reported_devices"]) {
+      RISKD_ASSIGN_OR_RETURN(
+          funnel.deny_reported_devices,
+          yaml_.Bool(node["deny_reported_devices"], "funnel.deny_reported_devices"));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status ParseState(const YAML::Node& node, StateConfig& state) {

@@ -86,6 +86,24 @@ TEST_F(ConfigLoaderTest, DetectorWeightOutOfRange) {
       3, "detectors[0].weight: must be between 0 and 1, got 1.5");
 }
 
+TEST_F(ConfigLoaderTest, FunnelScoreFactorOutOfRange) {
+  ExpectError(
+      "funnel:\n"
+      "  deny_reported_devices: true\n"
+      "  approved_device_score_factor: 2\n",
+      3, "funnel.approved_device_score_factor: must be between 0 and 1, got 2");
+}
+
+TEST_F(ConfigLoaderTest, UnreadableGeoIpFile) {
+  ExpectError("geoip:\n  city_files:\n    - no-such.mmdb\n", 3,
+              absl::StrCat("geoip.city_files[0]: cannot read ", dir_, "/no-such.mmdb"));
+}
+
+TEST_F(ConfigLoaderTest, FunnelUnknownKey) {
+  ExpectError("funnel:\n  review_score: 0.5\n", 2,
+              "funnel.review_score: unknown key (expected one of: review_min_score,");
+}
+
 TEST_F(ConfigLoaderTest, DetectorWeightNotANumber) {
   ExpectError(
       "detectors:\n"

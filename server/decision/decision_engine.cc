@@ -13,7 +13,7 @@ namespace riskd {
 
 DecisionEngine::DecisionEngine(Config config)
     : config_(std::move(config)),
-      validator_(ValidationOptions{config_.trusted_proxies}),
+      validator_(ValidationOptions{config_.trusted_proxies, config_.identity.jwt}),
       policies_(config_) {}
 
 absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config config,
@@ -40,7 +40,25 @@ absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config co
     engine->detectors_.push_back({&d, std::move(instance)});
   }
   RISKD_RETURN_IF_ERROR(engine->CheckPolicySignals());
+  const GeoIpConfig& geoip = engine->config_.geoip;
+  if (!geoip.city_files.empty()) {
+    engine->geo_ = std::make_unique<riskd_geoip::GeoDatabase>();
+    for (size_t i = 0; i < geoip.city_files.size(); ++i) {
+      try {
+        engine->geo_->AddFile(geoip.city_files[i]);
+      } catch (const std::exception& e) {  // the library reports errors by throwing
+        return yaml.Error(geoip.node["city_files"][i], absl::StrCat("geoip.city_files[", i, "]"),
+                          e.what());
+      }
+    }
+  }
   return engine;
+}
+
+std::string DecisionEngine::CountryOf(const NormalizedEvent& event) const {
+  if (geo_ == nullptr || !event.ip) return "";
+  std::optional<riskd_geoip::GeoLocation> where = geo_->Lookup(event.ip->ToString());
+  return where ? where->country_code : "";
 }
 
 absl::Status DecisionEngine::CheckPolicySignals() const {
@@ -77,7 +95,7 @@ std::vector<std::vector<std::string>> DecisionEngine::StateKeys(const AbiEvent& 
 }
 
 Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
-                                const DetectorState* state) const {
+                                const DetectorState* state, riskd_device_trust trust) const {
   Decision decision;
   decision.detectors.reserve(detectors_.size());
   std::vector<WeightedScore> scores;
@@ -100,6 +118,7 @@ Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& ab
     }
     raw.state = values.data();
     raw.state_count = values.size();
+    raw.device_trust = trust;
     outcome.run = d.instance->Evaluate(raw, d.config->timeout);
     if (outcome.run.error.empty()) {
       outcome.counted = true;
@@ -112,10 +131,18 @@ Decision DecisionEngine::Decide(const NormalizedEvent& event, const AbiEvent& ab
   }
 
   decision.risk_score = Combine(config_.combiner, scores);
+  if (trust == RISKD_DEVICE_APPROVED) {
+    decision.risk_score *= config_.funnel.approved_device_score_factor;
+  }
   PolicyOutcome policy = policies_.Decide(event, decision.risk_score, decision.detectors);
   decision.verdict = policy.verdict;
   decision.policy = std::move(policy.policy);
   decision.reason = std::move(policy.reason);
+  if (trust == RISKD_DEVICE_REPORTED && config_.funnel.deny_reported_devices) {
+    decision.verdict = riskd::v1::VERDICT_DENY;
+    decision.policy = "funnel.deny_reported_devices";
+    decision.reason = "the user reported this device (\"this was not me\")";
+  }
   decision.monitor_only = config_.mode == Mode::kMonitor;
   return decision;
 }

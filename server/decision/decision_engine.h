@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "plugins/common/geoip/geo_database.h"
 #include "server/config/config.h"
 #include "server/decision/decision.h"
 #include "server/decision/policy_evaluator.h"
@@ -35,6 +36,10 @@ class DecisionEngine {
   };
   const std::vector<LoadedDetector>& detectors() const { return detectors_; }
 
+  // The country of `event`'s IP from the config's `geoip:` files ("" when
+  // none are configured or the address is not in them).
+  std::string CountryOf(const NormalizedEvent& event) const;
+
   // Per detector, in config order: the state keys it needs for `event`, as
   // the plugin names them (ABI 1.2).
   // `abi_event` is the C view of the event, built once per event by the
@@ -48,8 +53,12 @@ class DecisionEngine {
 
   // Runs every detector and decides. Thread-safe. `state` may be null (no
   // state read, or the store is unavailable): detectors then see none.
+  // `trust` is what the user said about the event's device: detectors see
+  // it, an approved device's score is lowered and a reported one is denied
+  // (the config's `funnel:` section).
   Decision Decide(const NormalizedEvent& event, const AbiEvent& abi_event,
-                  const DetectorState* state) const;
+                  const DetectorState* state,
+                  riskd_device_trust trust = RISKD_DEVICE_UNKNOWN) const;
 
  private:
   explicit DecisionEngine(Config config);
@@ -59,6 +68,7 @@ class DecisionEngine {
   EventValidator validator_;
   std::vector<LoadedDetector> detectors_;
   PolicyEvaluator policies_;
+  std::unique_ptr<riskd_geoip::GeoDatabase> geo_;  // null without geoip files
 };
 
 }  // namespace riskd

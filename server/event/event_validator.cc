@@ -5,6 +5,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -62,19 +63,19 @@ absl::StatusOr<absl::Time> OccurredAt(const riskd::v1::Event& event, absl::Time 
   return at;
 }
 
-absl::Status NormalizeEmail(absl::string_view raw, NormalizedEvent& out) {
+// `field` names where the address came from: user.email, or a JWT claim.
+absl::Status NormalizeEmail(absl::string_view raw, absl::string_view field, NormalizedEvent& out) {
   std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
   if (email.empty()) return absl::OkStatus();
   if (email.size() > 320) {
-    return CheckLength("user.email", email, 320);
+    return CheckLength(field, email, 320);
   }
   size_t at = email.rfind('@');
   absl::string_view domain = at == std::string::npos ? "" : absl::string_view(email).substr(at + 1);
   domain = absl::StripSuffix(domain, ".");
   if (at == std::string::npos || at == 0 || domain.empty() ||
       domain.find('@') != absl::string_view::npos) {
-    return FieldError("user.email",
-                      absl::StrCat("\"", raw, "\" has no domain (expected name@domain)"));
+    return FieldError(field, absl::StrCat("\"", raw, "\" has no domain (expected name@domain)"));
   }
   out.email_domain = std::string(domain);
   out.email = absl::StrCat(email.substr(0, at + 1), domain);
@@ -82,6 +83,10 @@ absl::Status NormalizeEmail(absl::string_view raw, NormalizedEvent& out) {
 }
 
 }  // namespace
+
+EventValidator::EventValidator(ValidationOptions options) : options_(std::move(options)) {
+  if (options_.jwt_identity) identity_.emplace(*options_.jwt_identity);
+}
 
 absl::StatusOr<absl::Time> ParseRegisteredAt(absl::string_view text) {
   int64_t seconds = 0;
@@ -134,6 +139,46 @@ absl::StatusOr<std::optional<IpAddress>> EventValidator::ClientIp(
   return client;
 }
 
+absl::Status EventValidator::ResolveUser(const riskd::v1::Event& event,
+                                         const std::optional<TokenIdentity>& token,
+                                         NormalizedEvent& out) const {
+  const riskd::v1::User& user = event.user();
+  if (absl::Status s = CheckLength("user.id", user.id(), kMaxIdBytes); !s.ok()) return s;
+  out.user_id = user.id();
+  if (out.user_id.empty() && token) {
+    const TokenClaim& id = token->user_id;
+    if (absl::Status s = CheckLength(token->FieldOf(id), id.value, kMaxIdBytes); !s.ok()) return s;
+    out.user_id = id.value;
+  }
+  if (out.user_id.empty() && RequiresUserId(out.type)) {
+    return FieldError("user.id",
+                      absl::StrCat("is required for ", riskd::v1::EventType_Name(out.type),
+                                   identity_ ? absl::StrCat(" (and there is no usable JWT in ",
+                                                            identity_->source(), ")")
+                                             : ""));
+  }
+
+  // What the app sent wins over the token's claims.
+  if (!user.email().empty()) {
+    if (absl::Status s = NormalizeEmail(user.email(), "user.email", out); !s.ok()) return s;
+  } else if (token && token->email) {
+    absl::Status s = NormalizeEmail(token->email->value, token->FieldOf(*token->email), out);
+    if (!s.ok()) return s;
+  }
+  std::string registered_field = "user.registered_at";
+  absl::string_view registered_text = user.registered_at();
+  if (registered_text.empty() && token && token->registered_at) {
+    registered_field = token->FieldOf(*token->registered_at);
+    registered_text = token->registered_at->value;
+  }
+  if (!registered_text.empty()) {
+    absl::StatusOr<absl::Time> registered = ParseRegisteredAt(registered_text);
+    if (!registered.ok()) return FieldError(registered_field, registered.status().message());
+    out.registered_at = *registered;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<NormalizedEvent> EventValidator::Validate(const riskd::v1::Event& event,
                                                          absl::Time now) const {
   NormalizedEvent out;
@@ -156,21 +201,14 @@ absl::StatusOr<NormalizedEvent> EventValidator::Validate(const riskd::v1::Event&
   if (!occurred_at.ok()) return occurred_at.status();
   out.occurred_at = *occurred_at;
 
-  const riskd::v1::User& user = event.user();
-  if (absl::Status s = CheckLength("user.id", user.id(), kMaxIdBytes); !s.ok()) return s;
-  out.user_id = user.id();
-  if (out.user_id.empty() && RequiresUserId(out.type)) {
-    return FieldError("user.id",
-                      absl::StrCat("is required for ", riskd::v1::EventType_Name(out.type)));
+  std::optional<TokenIdentity> token;
+  if (identity_) {
+    absl::StatusOr<std::optional<TokenIdentity>> resolved =
+        identity_->Resolve(event, out.occurred_at);
+    if (!resolved.ok()) return resolved.status();
+    token = *std::move(resolved);
   }
-  if (absl::Status s = NormalizeEmail(user.email(), out); !s.ok()) return s;
-  if (!user.registered_at().empty()) {
-    absl::StatusOr<absl::Time> registered = ParseRegisteredAt(user.registered_at());
-    if (!registered.ok()) {
-      return FieldError("user.registered_at", registered.status().message());
-    }
-    out.registered_at = *registered;
-  }
+  if (absl::Status s = ResolveUser(event, token, out); !s.ok()) return s;
 
   const riskd::v1::Context& context = event.context();
   if (absl::Status s = CheckLength("context.user_agent", context.user_agent(), kMaxUserAgentBytes);
@@ -208,6 +246,18 @@ absl::StatusOr<NormalizedEvent> EventValidator::Validate(const riskd::v1::Event&
     std::string field = absl::StrCat("properties[", key, "]");
     if (absl::Status s = CheckLength(field, value, kMaxPropertyValueBytes); !s.ok()) return s;
     out.properties.emplace_back(key, value);
+  }
+  if (token) {
+    // The jwt. keys belong to the token: what the app sent under them goes.
+    std::erase_if(out.properties,
+                  [](const auto& p) { return absl::StartsWith(p.first, kJwtPropertyPrefix); });
+    for (const auto& [key, claim] : token->properties) {
+      if (absl::Status s = CheckLength(token->FieldOf(claim), claim.value, kMaxPropertyValueBytes);
+          !s.ok()) {
+        return s;
+      }
+      out.properties.emplace_back(key, claim.value);
+    }
   }
   std::sort(out.properties.begin(), out.properties.end());
 

@@ -11,6 +11,8 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/common/ip_address.h"
 #include "server/event/normalized_event.h"
+#include "server/identity/identity_config.h"
+#include "server/identity/identity_resolver.h"
 
 namespace riskd {
 
@@ -28,11 +30,13 @@ struct ValidationOptions {
   // Addresses of the app's own load balancers and proxies. When the event's
   // IP is one of them, the client is taken from X-Forwarded-For.
   std::vector<CidrRange> trusted_proxies;
+  // Where a JWT names the user (identity.jwt); see identity_resolver.h.
+  std::optional<JwtIdentityConfig> jwt_identity;
 };
 
 class EventValidator {
  public:
-  explicit EventValidator(ValidationOptions options) : options_(std::move(options)) {}
+  explicit EventValidator(ValidationOptions options);
 
   // `now` is the server's clock, used for an unset occurred_at and the
   // future-skew check.
@@ -41,7 +45,12 @@ class EventValidator {
  private:
   absl::StatusOr<std::optional<IpAddress>> ClientIp(const riskd::v1::Event& event) const;
 
+  // Fills out.user_id, email and registered_at from the request and the token.
+  absl::Status ResolveUser(const riskd::v1::Event& event, const std::optional<TokenIdentity>& token,
+                           NormalizedEvent& out) const;
+
   ValidationOptions options_;
+  std::optional<IdentityResolver> identity_;
 };
 
 // "ISO 8601 or unix seconds": 1714557600, 2024-05-01T10:00:00Z,

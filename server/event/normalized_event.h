@@ -23,6 +23,7 @@ struct NormalizedEvent {
   std::string email;            // lower-case, trimmed
   std::string email_domain;     // without a trailing dot
   std::optional<IpAddress> ip;  // the client, after trusted proxies
+  std::string country;          // of `ip`, from the config's geoip files; may be ""
   std::string user_agent;
   std::string device_id;  // sent, or derived from the browser's headers
   bool device_id_derived = false;

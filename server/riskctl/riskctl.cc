@@ -6,7 +6,10 @@
 //   riskctl track --user alice --type password-reset-succeeded
 //   riskctl user alice
 //   riskctl users --flag lost_password
+//   riskctl webhooks failed
+//   riskctl webhooks retry [--id DELIVERY_ID]...
 //   riskctl health
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -14,16 +17,19 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "riskd/v1/riskd.grpc.pb.h"
+#include "riskd/v1/webhooks.grpc.pb.h"
 #include "server/common/event_types.h"
 
 namespace {
@@ -35,6 +41,18 @@ commands:
   track          record an event that needs no verdict
   user ID        what riskd remembers of one user
   users          list users: [--flag FLAG] [--min-risk SCORE] [--page-size N]
+  devices ID     one user's devices
+  feedback TYPE  --user ID [--device ID | --request-id ID]: challenge-succeeded,
+                 challenge-failed, review-approved ("this was me"),
+                 review-escalated ("this was not me"), password-reset-succeeded
+  approve-device --user ID --device ID   trust a device
+  report-device  --user ID --device ID   deny a device for this user
+  funnel         funnel counters: [--bucket minute|hour|day] [--from SECONDS]
+                 [--to SECONDS] (default: the last hour by minute)
+  webhooks failed
+                 list the webhook deliveries that gave up
+  webhooks retry [--id DELIVERY_ID]...
+                 queue failed deliveries again (all of them without --id)
   health         is riskd serving?
 
 event options (authenticate, track):
@@ -67,6 +85,7 @@ struct Options {
   std::string command;
   std::map<std::string, std::string> values;
   std::vector<std::pair<std::string, std::string>> headers, properties;
+  std::vector<std::string> ids;  // webhooks retry --id
   bool json = false;
 };
 
@@ -83,8 +102,9 @@ Options ParseArgs(int argc, char** argv) {
   const char* env = std::getenv("RISKD_SERVER");
   options.server = env && *env ? env : "127.0.0.1:50051";
   const std::vector<std::string> value_flags = {
-      "--type",   "--user",       "--email",       "--registered-at", "--ip",       "--ua",
-      "--device", "--request-id", "--occurred-at", "--flag",          "--min-risk", "--page-size"};
+      "--type",     "--user",      "--email",      "--registered-at", "--ip",
+      "--ua",       "--device",    "--request-id", "--occurred-at",   "--flag",
+      "--min-risk", "--page-size", "--bucket",     "--from",          "--to"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -102,13 +122,22 @@ Options ParseArgs(int argc, char** argv) {
       options.headers.push_back(SplitPair(arg, next()));
     } else if (arg == "--property") {
       options.properties.push_back(SplitPair(arg, next()));
+    } else if (arg == "--id") {
+      options.ids.push_back(next());
     } else if (std::find(value_flags.begin(), value_flags.end(), arg) != value_flags.end()) {
       options.values[arg.substr(2)] = next();
     } else if (!absl::StartsWith(arg, "-") && options.command.empty()) {
       options.command = arg;
-    } else if (!absl::StartsWith(arg, "-") && options.command == "user" &&
+    } else if (!absl::StartsWith(arg, "-") &&
+               (options.command == "user" || options.command == "devices") &&
                !options.values.count("user")) {
       options.values["user"] = arg;
+    } else if (!absl::StartsWith(arg, "-") && options.command == "feedback" &&
+               !options.values.count("feedback")) {
+      options.values["feedback"] = arg;
+    } else if (!absl::StartsWith(arg, "-") && options.command == "webhooks" &&
+               !options.values.count("subcommand")) {
+      options.values["subcommand"] = arg;
     } else {
       UsageError(absl::StrCat("unknown argument \"", arg, "\""));
     }
@@ -195,6 +224,7 @@ void PrintDecision(const riskd::v1::AuthenticateResponse& r) {
                 d.weight(), static_cast<long long>(d.duration_us()),
                 d.error().empty() ? "" : "  error: ", d.error().c_str());
   }
+  std::printf("user id:    %s\n", r.user_id().c_str());
   std::printf("device id:  %s\n", r.device_id().c_str());
   std::printf("request id: %s\n", r.request_id().c_str());
 }
@@ -229,6 +259,137 @@ void PrintUser(const riskd::v1::UserProfile& u) {
     std::printf("  %-22s %u events, last %s\n", ip.value().c_str(), ip.count(),
                 Time(ip.last_seen()).c_str());
   }
+}
+
+std::string Value(const Options& options, const std::string& key) {
+  auto it = options.values.find(key);
+  return it == options.values.end() ? std::string() : it->second;
+}
+
+std::string Required(const Options& options, const std::string& key) {
+  std::string value = Value(options, key);
+  if (value.empty()) UsageError(absl::StrCat(options.command, " needs --", key));
+  return value;
+}
+
+void PrintDevice(const riskd::v1::Device& d) {
+  std::vector<std::string> marks;
+  if (d.approved()) marks.push_back("approved");
+  if (d.reported()) marks.push_back("reported");
+  if (d.review_open()) marks.push_back("review open");
+  if (d.incident_open()) marks.push_back("incident open");
+  std::printf("%-24s %-21s %-16s %6u  %s\n    %s\n", d.id().c_str(),
+              Time(d.last_seen()).substr(0, 19).c_str(),
+              d.last_ip().empty() ? "-" : d.last_ip().c_str(), d.events(),
+              marks.empty() ? "-" : absl::StrJoin(marks, ", ").c_str(), d.user_agent().c_str());
+}
+
+int Feedback(riskd::v1::RiskService::Stub& stub, grpc::ClientContext& context,
+             const Options& options) {
+  std::string type_name = absl::AsciiStrToUpper(Required(options, "feedback"));
+  std::replace(type_name.begin(), type_name.end(), '-', '_');
+  riskd::v1::FeedbackType type;
+  if (!riskd::v1::FeedbackType_Parse(absl::StrCat("FEEDBACK_TYPE_", type_name), &type)) {
+    UsageError(absl::StrCat("unknown feedback \"", Value(options, "feedback"), "\""));
+  }
+  riskd::v1::ReportFeedbackRequest request;
+  request.set_user_id(Required(options, "user"));
+  request.set_device_id(Value(options, "device"));
+  request.set_request_id(Value(options, "request-id"));
+  request.set_type(type);
+  riskd::v1::ReportFeedbackResponse response;
+  grpc::Status status = stub.ReportFeedback(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%s\n", response.changed() ? "applied" : "already applied: nothing changed");
+  std::printf("webhooks: %s\n", response.webhooks().empty()
+                                    ? "none"
+                                    : absl::StrJoin(response.webhooks(), ", ").c_str());
+  std::printf("flags:    %s\n",
+              response.flags().empty() ? "none" : absl::StrJoin(response.flags(), ", ").c_str());
+  if (response.has_device()) PrintDevice(response.device());
+  return 0;
+}
+
+int DeviceCommand(riskd::v1::RiskService::Stub& stub, grpc::ClientContext& context,
+                  const Options& options) {
+  riskd::v1::DeviceRequest request;
+  request.set_user_id(Required(options, "user"));
+  request.set_device_id(Required(options, "device"));
+  riskd::v1::DeviceResponse response;
+  grpc::Status status = options.command == "approve-device"
+                            ? stub.ApproveDevice(&context, request, &response)
+                            : stub.ReportDevice(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%s\n", response.changed() ? "applied" : "already applied: nothing changed");
+  PrintDevice(response.device());
+  return 0;
+}
+
+int Devices(riskd::v1::RiskService::Stub& stub, grpc::ClientContext& context,
+            const Options& options) {
+  riskd::v1::ListDevicesRequest request;
+  request.set_user_id(Value(options, "user"));
+  if (request.user_id().empty()) UsageError("devices needs a user id: riskctl devices alice");
+  riskd::v1::ListDevicesResponse response;
+  grpc::Status status = stub.ListDevices(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%-24s %-21s %-16s %6s  %s\n", "DEVICE", "LAST SEEN", "LAST IP", "EVENTS", "STATE");
+  for (const riskd::v1::Device& d : response.devices()) PrintDevice(d);
+  return 0;
+}
+
+int Funnel(riskd::v1::RiskService::Stub& stub, grpc::ClientContext& context,
+           const Options& options) {
+  riskd::v1::GetFunnelStatsRequest request;
+  const std::string bucket = Value(options, "bucket").empty() ? "minute" : Value(options, "bucket");
+  riskd::v1::FunnelBucket size;
+  if (!riskd::v1::FunnelBucket_Parse(absl::StrCat("FUNNEL_BUCKET_", absl::AsciiStrToUpper(bucket)),
+                                     &size)) {
+    UsageError("--bucket takes minute, hour or day");
+  }
+  request.set_bucket(size);
+  int64_t to = absl::ToUnixSeconds(absl::Now());
+  int64_t from = to - 3600;
+  if (!Value(options, "to").empty() && !absl::SimpleAtoi(Value(options, "to"), &to)) {
+    UsageError("--to takes unix seconds");
+  }
+  if (!Value(options, "from").empty() && !absl::SimpleAtoi(Value(options, "from"), &from)) {
+    UsageError("--from takes unix seconds");
+  }
+  request.mutable_from()->set_seconds(from);
+  request.mutable_to()->set_seconds(to);
+  riskd::v1::GetFunnelStatsResponse response;
+  grpc::Status status = stub.GetFunnelStats(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%-20s %7s %7s %7s %7s %7s %7s %7s %7s\n", "BUCKET", "LOGIN+", "LOGIN-", "ALLOW",
+              "CHALL", "DENY", "REVIEW", "INCID", "RECOV");
+  for (const riskd::v1::FunnelCounts& c : response.buckets()) {
+    std::printf(
+        "%-20s %7lld %7lld %7lld %7lld %7lld %7lld %7lld %7lld\n",
+        Time(c.start()).substr(0, 16).c_str(), static_cast<long long>(c.logins_succeeded()),
+        static_cast<long long>(c.logins_failed()), static_cast<long long>(c.verdicts_allow()),
+        static_cast<long long>(c.verdicts_challenge()), static_cast<long long>(c.verdicts_deny()),
+        static_cast<long long>(c.webhooks_review_opened()),
+        static_cast<long long>(c.webhooks_incident_confirmed()),
+        static_cast<long long>(c.webhooks_incident_recovered()));
+  }
+  return 0;
 }
 
 int ListUsers(riskd::v1::RiskService::Stub& stub, const Options& options) {
@@ -270,6 +431,64 @@ int ListUsers(riskd::v1::RiskService::Stub& stub, const Options& options) {
   return 0;
 }
 
+int ListFailedWebhooks(riskd::v1::WebhookAdmin::Stub& stub, const Options& options) {
+  riskd::v1::ListFailedWebhooksRequest request;
+  riskd::v1::ListFailedWebhooksResponse all;  // every page, for --json
+  request.set_page_size(200);
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    riskd::v1::ListFailedWebhooksResponse response;
+    grpc::Status status = stub.ListFailedWebhooks(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    all.mutable_webhooks()->MergeFrom(response.webhooks());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  if (options.json) {
+    PrintJson(all);
+    return 0;
+  }
+  std::printf("%-32s  %-12s %-19s %-8s %-19s %s\n", "DELIVERY ID", "ENDPOINT", "EVENT", "ATTEMPTS",
+              "FAILED AT", "LAST ERROR");
+  for (const riskd::v1::FailedWebhook& w : all.webhooks()) {
+    std::printf("%-32s  %-12s %-19s %-8u %-19s %s\n", w.delivery_id().c_str(), w.endpoint().c_str(),
+                w.event().c_str(), w.attempts(), Time(w.failed_at()).substr(0, 19).c_str(),
+                w.last_error().c_str());
+  }
+  std::printf("%d failed webhooks\n", all.webhooks_size());
+  return 0;
+}
+
+int RetryWebhooks(riskd::v1::WebhookAdmin::Stub& stub, const Options& options) {
+  riskd::v1::RetryWebhooksRequest request;
+  for (const std::string& id : options.ids) request.add_delivery_ids(id);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  riskd::v1::RetryWebhooksResponse response;
+  grpc::Status status = stub.RetryWebhooks(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const std::string& id : response.delivery_ids())
+    std::printf("queued again: %s\n", id.c_str());
+  std::printf("%d webhooks queued again\n", response.delivery_ids_size());
+  return 0;
+}
+
+int Webhooks(const std::shared_ptr<grpc::Channel>& channel, const Options& options) {
+  auto it = options.values.find("subcommand");
+  const std::string subcommand = it == options.values.end() ? "" : it->second;
+  if (subcommand != "retry" && !options.ids.empty()) UsageError("--id goes with webhooks retry");
+  auto stub = riskd::v1::WebhookAdmin::NewStub(channel);
+  if (subcommand == "failed") return ListFailedWebhooks(*stub, options);
+  if (subcommand == "retry") return RetryWebhooks(*stub, options);
+  UsageError(subcommand.empty() ? "webhooks needs a subcommand: failed or retry"
+                                : absl::StrCat("unknown webhooks subcommand \"", subcommand,
+                                               "\" (expected failed or retry)"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -291,6 +510,7 @@ int main(int argc, char** argv) {
     return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
   }
 
+  if (options.command == "webhooks") return Webhooks(channel, options);
   auto stub = riskd::v1::RiskService::NewStub(channel);
   if (options.command == "authenticate") {
     riskd::v1::AuthenticateRequest request;
@@ -327,5 +547,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options.command == "users") return ListUsers(*stub, options);
+  if (options.command == "devices") return Devices(*stub, context, options);
+  if (options.command == "feedback") return Feedback(*stub, context, options);
+  if (options.command == "approve-device" || options.command == "report-device") {
+    return DeviceCommand(*stub, context, options);
+  }
+  if (options.command == "funnel") return Funnel(*stub, context, options);
   UsageError(absl::StrCat("unknown command \"", options.command, "\""));
 }

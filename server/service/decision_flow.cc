@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -12,7 +12,9 @@
 #include "google/protobuf/arena.h"
 #include "server/common/logging.h"
 #include "server/common/status_macros.h"
+#include "server/funnel/case_webhooks.h"
 #include "server/service/response_builder.h"
+#include "server/service/user_update.h"
 #include "server/state/state_keys.h"
 #include "server/state/user_model.h"
 
@@ -21,81 +23,84 @@ namespace {
 
 using riskd::state::v1::UserRecord;
 
-// A guarded write loses to each concurrent writer of the same user; with a
-// jittered pause after each loss, 32 attempts make giving up vanishingly rare.
-constexpr int kMaxCommitAttempts = 32;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 // A page may come back short when a filter is sparse: bound the work of one call.
 constexpr size_t kMaxScannedPerPage = 5000;
 constexpr absl::string_view kPageTokenVersion = "1:";
 
-// The state writes detectors asked for, one unguarded transaction each.
+// The state writes detectors asked for, unguarded, one transaction per hash
+// tag: keys of one tag share a Redis slot, so each group is one script call
+// instead of one per key.
 std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
   std::vector<StateStore::Transaction> writes;
+  absl::flat_hash_map<std::string, size_t> by_tag;
   for (const DetectorOutcome& d : decision.detectors) {
     for (const StateWrite& w : d.run.writes) {
       StateStore::Mutation m{.key = PluginStateKey(d.name, w.key),
                              .value = w.value,
                              .ttl = absl::Milliseconds(w.ttl_ms),
                              .add = w.add};
-      writes.push_back({.mutations = {std::move(m)}});
+      auto [it, added] = by_tag.try_emplace(std::string(HashTagOf(m.key)), writes.size());
+      if (added) writes.emplace_back();
+      writes[it->second].mutations.push_back(std::move(m));
     }
   }
   return writes;
 }
 
 // Writes the user's updated record, this answer and the detectors' writes in
-// one batch. The record is guarded by the value read before: a concurrent
-// update (another thread, another replica) makes the guard fail, and the
-// event is applied again to the fresh record (the detectors' writes, being
-// unguarded, were applied the first time).
-absl::Status Record(StateStore& store, const StateConfig& state, const NormalizedEvent& event,
-                    const Decision& decision, bool with_verdict,
-                    std::optional<std::string> user_bytes,
-                    const riskd::v1::AuthenticateResponse& response) {
-  const bool has_user = !event.user_id.empty();
-  const std::string user_key = has_user ? UserKey(event.user_id) : "";
-  std::vector<StateStore::Transaction> detector_writes = DetectorWrites(decision);
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    StateStore::Transaction t;
-    if (has_user) {
-      // On an arena: the record's many small parts come and go at once.
-      google::protobuf::Arena arena;
-      UserRecord& record = *google::protobuf::Arena::CreateMessage<UserRecord>(&arena);
-      if (user_bytes && !record.ParseFromString(*user_bytes)) {
-        return absl::DataLossError(
-            absl::StrCat("the stored record of user ", event.user_id, " cannot be read"));
-      }
-      if (ApplyEvent(state.user_model, event, decision, with_verdict, record)) {
-        t.guard_key = user_key;
-        t.guard_value = user_bytes;
-        t.mutations.push_back({user_key, record.SerializeAsString()});
-      }
-    }
-    if (!event.request_id_generated && with_verdict) {
-      t.mutations.push_back({ResponseKey(event.user_id, event.request_id),
-                             response.SerializeAsString(), state.response_ttl});
-    }
-    std::vector<StateStore::Transaction> batch;
-    const bool has_record = !t.mutations.empty();
-    if (has_record) batch.push_back(std::move(t));
-    for (StateStore::Transaction& w : detector_writes) batch.push_back(std::move(w));
-    detector_writes.clear();  // applied with the first attempt only
-    if (batch.empty()) return absl::OkStatus();
-    RISKD_ASSIGN_OR_RETURN(std::vector<bool> applied, store.Commit(std::move(batch)));
-    if (!has_record || applied[0]) return absl::OkStatus();
-    // Lost to a concurrent update: pause a little, at random, so that two
-    // writers in lockstep fall out of it, then read the fresh record.
-    thread_local absl::BitGen jitter;
-    absl::SleepFor(
-        absl::Microseconds(absl::Uniform<int64_t>(jitter, 0, int64_t{50} << std::min(attempt, 6))));
-    RISKD_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> fresh,
-                           store.MultiGet({user_key}));
-    user_bytes = fresh[0];
+// one batch (see user_update.h: the detectors' writes, being unguarded, are
+// applied once however often the record is). Returns the case steps raised.
+absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& config,
+                                             const NormalizedEvent& event, const Decision& decision,
+                                             bool with_verdict,
+                                             std::optional<std::string> user_bytes,
+                                             const riskd::v1::AuthenticateResponse& response) {
+  std::vector<StateStore::Mutation> answer;
+  if (!event.request_id_generated && with_verdict) {
+    answer.push_back({ResponseKey(event.user_id, event.request_id), response.SerializeAsString(),
+                      config.state.response_ttl});
   }
-  return absl::AbortedError(absl::StrCat("user ", event.user_id, " changed ", kMaxCommitAttempts,
-                                         " times during one update"));
+  if (event.user_id.empty()) {
+    std::vector<StateStore::Transaction> batch = DetectorWrites(decision);
+    if (!answer.empty()) batch.push_back({.mutations = std::move(answer)});
+    if (batch.empty()) return std::vector<CaseStep>{};
+    RISKD_RETURN_IF_ERROR(store.Commit(std::move(batch)).status());
+    return std::vector<CaseStep>{};
+  }
+  google::protobuf::Arena arena;
+  RISKD_ASSIGN_OR_RETURN(
+      UserUpdateResult result,
+      UpdateUser(
+          store, event.user_id, std::move(user_bytes), DetectorWrites(decision),
+          [&](UserRecord& record, bool) -> absl::StatusOr<UserChange> {
+            UserChange change;
+            change.changed = ApplyEvent(config.state.user_model, config.funnel, event, decision,
+                                        with_verdict, record, change.steps);
+            change.beside = answer;
+            change.also = EnqueueCaseWebhooks(config.webhooks, change.steps, record, &decision,
+                                              event.request_id, event.occurred_at);
+            return change;
+          },
+          arena));
+  return std::move(result.change.steps);
+}
+
+// Counts the event in the funnel: logins, the verdict, the webhooks raised.
+void CountInFunnel(FunnelRecorder& funnel, const NormalizedEvent& event, const Decision& decision,
+                   bool with_verdict, const std::vector<CaseStep>& steps) {
+  if (event.type == riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED) {
+    funnel.Add(event.occurred_at, FunnelCounter::kLoginsSucceeded);
+  } else if (event.type == riskd::v1::EVENT_TYPE_LOGIN_FAILED) {
+    funnel.Add(event.occurred_at, FunnelCounter::kLoginsFailed);
+  }
+  if (with_verdict) {
+    if (auto counter = CounterForVerdict(decision.verdict)) funnel.Add(event.occurred_at, *counter);
+  }
+  for (const CaseStep& step : steps) {
+    if (auto counter = CounterForWebhook(step.kind)) funnel.Add(event.occurred_at, *counter);
+  }
 }
 
 // Fail-closed: without its memory riskd asks for a second factor.
@@ -120,6 +125,7 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   std::shared_ptr<const DecisionEngine> engine = engines_.Get();
   const StateConfig& state = engine->config().state;
   RISKD_ASSIGN_OR_RETURN(NormalizedEvent event, engine->validator().Validate(raw, start));
+  event.country = engine->CountryOf(event);
 
   // 1. One batched read: the user's record, any answer to this request id,
   // and every detector's own keys.
@@ -158,17 +164,28 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
     }
   }
 
-  // 2. Decide.
-  Decision decision = engine->Decide(event, abi_event, &detector_state);
+  // 2. Decide, knowing what the user said about this device.
+  riskd_device_trust trust = RISKD_DEVICE_UNKNOWN;
+  if (user_bytes) {
+    UserRecord record;
+    if (record.ParseFromString(*user_bytes)) trust = TrustOf(record, event.device_id);
+  }
+  Decision decision = engine->Decide(event, abi_event, &detector_state, trust);
   riskd::v1::AuthenticateResponse response;
   FillAuthenticateResponse(event, decision, response);
 
   // 3. Record, before replying.
+  std::vector<CaseStep> steps;
   if (state_error.empty()) {
-    absl::Status recorded =
-        Record(store_, state, event, decision, with_verdict, user_bytes, response);
-    if (!recorded.ok()) state_error = std::string(recorded.message());
+    absl::StatusOr<std::vector<CaseStep>> recorded = Record(
+        store_, engine->config(), event, decision, with_verdict, std::move(user_bytes), response);
+    if (recorded.ok()) {
+      steps = *std::move(recorded);
+    } else {
+      state_error = std::string(recorded.status().message());
+    }
   }
+  CountInFunnel(funnel_, event, decision, with_verdict, steps);
   if (!state_error.empty()) {
     ApplyUnavailablePolicy(state, state_error, response);
     LogWarning("state store unavailable",
@@ -190,6 +207,7 @@ absl::StatusOr<riskd::v1::TrackResponse> DecisionFlow::Track(const riskd::v1::Ev
   response.set_request_id(decided.request_id());
   response.set_device_id(decided.device_id());
   response.set_state_error(decided.state_error());
+  response.set_user_id(decided.user_id());
   return response;
 }
 

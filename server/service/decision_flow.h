@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "riskd/v1/riskd.pb.h"
+#include "server/funnel/funnel_counters.h"
 #include "server/service/engine_holder.h"
 #include "server/state/state_store.h"
 
@@ -21,8 +22,8 @@ namespace riskd {
 
 class DecisionFlow {
  public:
-  DecisionFlow(const EngineHolder& engines, StateStore& store)
-      : engines_(engines), store_(store) {}
+  DecisionFlow(const EngineHolder& engines, StateStore& store, FunnelRecorder& funnel)
+      : engines_(engines), store_(store), funnel_(funnel) {}
 
   absl::StatusOr<riskd::v1::AuthenticateResponse> Authenticate(const riskd::v1::Event& event);
   absl::StatusOr<riskd::v1::TrackResponse> Track(const riskd::v1::Event& event);
@@ -40,6 +41,7 @@ class DecisionFlow {
 
   const EngineHolder& engines_;
   StateStore& store_;
+  FunnelRecorder& funnel_;
 };
 
 }  // namespace riskd

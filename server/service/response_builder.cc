@@ -17,6 +17,7 @@ void FillAuthenticateResponse(const NormalizedEvent& event, const Decision& deci
   response.set_monitor_only(decision.monitor_only);
   response.set_device_id(event.device_id);
   response.set_request_id(event.request_id);
+  response.set_user_id(event.user_id);
   for (const DetectorOutcome& d : decision.detectors) {
     riskd::v1::DetectorResult* result = response.add_detectors();
     result->set_name(d.name);

@@ -5,16 +5,19 @@ namespace {
 
 // Enough to overlap round trips to a few Redis nodes on a small machine.
 constexpr int kIoThreads = 8;
+// How often the funnel's counters are written (see funnel_counters.h).
+constexpr absl::Duration kFunnelFlushInterval = absl::Seconds(1);
 
 grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 }  // namespace
 
 RiskService::RiskService(const EngineHolder& engines, StateStore& store)
-    : flow_(engines, store),
+    : funnel_(store, kFunnelFlushInterval),
+      flow_(engines, store, funnel_),
+      recovery_(engines, store, funnel_),
       io_pool_(store.MayBlock() ? std::make_unique<ThreadPool>(kIoThreads) : nullptr) {}
 
 template <typename Response, typename Work>
@@ -41,10 +44,11 @@ grpc::ServerUnaryReactor* RiskService::Serve(grpc::CallbackServerContext* contex
 grpc::ServerUnaryReactor* RiskService::Authenticate(grpc::CallbackServerContext* context,
                                                     const riskd::v1::AuthenticateRequest* request,
                                                     riskd::v1::AuthenticateResponse* response) {
-  return Serve(context, response, [this, request]() -> absl::StatusOr<riskd::v1::AuthenticateResponse> {
-    if (!request->has_event()) return absl::InvalidArgumentError("event: is required");
-    return flow_.Authenticate(request->event());
-  });
+  return Serve(context, response,
+               [this, request]() -> absl::StatusOr<riskd::v1::AuthenticateResponse> {
+                 if (!request->has_event()) return absl::InvalidArgumentError("event: is required");
+                 return flow_.Authenticate(request->event());
+               });
 }
 
 grpc::ServerUnaryReactor* RiskService::Track(grpc::CallbackServerContext* context,
@@ -66,6 +70,36 @@ grpc::ServerUnaryReactor* RiskService::ListUsers(grpc::CallbackServerContext* co
                                                  const riskd::v1::ListUsersRequest* request,
                                                  riskd::v1::ListUsersResponse* response) {
   return Serve(context, response, [this, request] { return flow_.ListUsers(*request); });
+}
+
+grpc::ServerUnaryReactor* RiskService::ReportFeedback(
+    grpc::CallbackServerContext* context, const riskd::v1::ReportFeedbackRequest* request,
+    riskd::v1::ReportFeedbackResponse* response) {
+  return Serve(context, response, [this, request] { return recovery_.ReportFeedback(*request); });
+}
+
+grpc::ServerUnaryReactor* RiskService::ListDevices(grpc::CallbackServerContext* context,
+                                                   const riskd::v1::ListDevicesRequest* request,
+                                                   riskd::v1::ListDevicesResponse* response) {
+  return Serve(context, response, [this, request] { return recovery_.ListDevices(*request); });
+}
+
+grpc::ServerUnaryReactor* RiskService::ApproveDevice(grpc::CallbackServerContext* context,
+                                                     const riskd::v1::DeviceRequest* request,
+                                                     riskd::v1::DeviceResponse* response) {
+  return Serve(context, response, [this, request] { return recovery_.ApproveDevice(*request); });
+}
+
+grpc::ServerUnaryReactor* RiskService::ReportDevice(grpc::CallbackServerContext* context,
+                                                    const riskd::v1::DeviceRequest* request,
+                                                    riskd::v1::DeviceResponse* response) {
+  return Serve(context, response, [this, request] { return recovery_.ReportDevice(*request); });
+}
+
+grpc::ServerUnaryReactor* RiskService::GetFunnelStats(
+    grpc::CallbackServerContext* context, const riskd::v1::GetFunnelStatsRequest* request,
+    riskd::v1::GetFunnelStatsResponse* response) {
+  return Serve(context, response, [this, request] { return recovery_.GetFunnelStats(*request); });
 }
 
 }  // namespace riskd

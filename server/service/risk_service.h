@@ -9,7 +9,9 @@
 
 #include "riskd/v1/riskd.grpc.pb.h"
 #include "server/common/thread_pool.h"
+#include "server/funnel/funnel_counters.h"
 #include "server/service/decision_flow.h"
+#include "server/service/recovery_flow.h"
 
 namespace riskd {
 
@@ -29,6 +31,21 @@ class RiskService final : public riskd::v1::RiskService::CallbackService {
   grpc::ServerUnaryReactor* ListUsers(grpc::CallbackServerContext* context,
                                       const riskd::v1::ListUsersRequest* request,
                                       riskd::v1::ListUsersResponse* response) override;
+  grpc::ServerUnaryReactor* ReportFeedback(grpc::CallbackServerContext* context,
+                                           const riskd::v1::ReportFeedbackRequest* request,
+                                           riskd::v1::ReportFeedbackResponse* response) override;
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const riskd::v1::ListDevicesRequest* request,
+                                        riskd::v1::ListDevicesResponse* response) override;
+  grpc::ServerUnaryReactor* ApproveDevice(grpc::CallbackServerContext* context,
+                                          const riskd::v1::DeviceRequest* request,
+                                          riskd::v1::DeviceResponse* response) override;
+  grpc::ServerUnaryReactor* ReportDevice(grpc::CallbackServerContext* context,
+                                         const riskd::v1::DeviceRequest* request,
+                                         riskd::v1::DeviceResponse* response) override;
+  grpc::ServerUnaryReactor* GetFunnelStats(grpc::CallbackServerContext* context,
+                                           const riskd::v1::GetFunnelStatsRequest* request,
+                                           riskd::v1::GetFunnelStatsResponse* response) override;
 
  private:
   // Runs `work` (returning StatusOr<Response>) inline or on the I/O pool,
@@ -37,7 +54,9 @@ class RiskService final : public riskd::v1::RiskService::CallbackService {
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Response* response,
                                   Work work);
 
+  FunnelRecorder funnel_;  // before the flows that count into it
   DecisionFlow flow_;
+  RecoveryFlow recovery_;
   std::unique_ptr<ThreadPool> io_pool_;  // only for stores that may block
 };
 

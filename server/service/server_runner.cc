@@ -20,6 +20,8 @@
 #include "server/service/engine_holder.h"
 #include "server/service/risk_service.h"
 #include "server/state/open_state_store.h"
+#include "server/webhooks/webhook_admin_service.h"
+#include "server/webhooks/webhook_dispatcher.h"
 
 namespace riskd {
 namespace {
@@ -70,6 +72,7 @@ class Runner {
       return 1;
     }
     RiskService service(*holder_, **store);
+    WebhookAdminService webhook_admin(**store);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -77,6 +80,7 @@ class Runner {
     int port = 0;
     builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service);
+    builder.RegisterService(&webhook_admin);
     std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
     if (!server || port == 0) {
       std::fprintf(stderr, "riskd: cannot listen on %s (address in use or invalid)\n",
@@ -91,6 +95,10 @@ class Runner {
                           {"state", (*store)->Describe()},
                           {"mode", config.mode == Mode::kMonitor ? "monitor" : "enforce"}});
 
+    {
+      absl::MutexLock lock(&reload_mu_);
+      dispatcher_ = std::make_unique<WebhookDispatcher>(**store, config.webhooks);
+    }
     std::thread watcher([this] { WatchFiles(); });
     for (;;) {
       int signal = 0;
@@ -110,6 +118,10 @@ class Runner {
     // In-flight calls finish; new ones are refused; after `grace` the rest are cancelled.
     server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     watcher.join();
+    {
+      absl::MutexLock lock(&reload_mu_);
+      dispatcher_.reset();  // stops it: sends in flight go back to the outbox
+    }
     LogInfo("stopped");
     return 0;
   }
@@ -154,6 +166,7 @@ class Runner {
     SetLogLevel(config.log_level);
     watched_stamp_ = WatchedStamp(**engine);
     holder_->Set(*engine);
+    if (dispatcher_) dispatcher_->Reconfigure(config.webhooks);
     LogInfo("config reloaded", {{"config", config.path},
                                 {"detectors", DescribeDetectors(**engine)},
                                 {"policies", absl::StrCat(config.policies.size())}});
@@ -184,6 +197,7 @@ class Runner {
   std::unique_ptr<EngineHolder> holder_;
   absl::Mutex reload_mu_;
   std::string watched_stamp_ ABSL_GUARDED_BY(reload_mu_);
+  std::unique_ptr<WebhookDispatcher> dispatcher_ ABSL_GUARDED_BY(reload_mu_);
   absl::Notification stop_;
 };
 

@@ -71,6 +71,9 @@ class StateStore {
   // scan is returned at least once, whatever is written meanwhile (Redis
   // may return a key twice, and keeps this promise only while the cluster's
   // set of masters is stable; callers that must not show duplicates dedupe).
+  // A prefix holding a whole hash tag ("wh:{wh:3}:q:") names keys of one
+  // slot: they come in key order, once each, and Redis lists that slot only
+  // instead of scanning every master's keyspace.
   virtual absl::StatusOr<ScanPage> Scan(absl::string_view prefix, absl::string_view cursor,
                                         size_t limit) = 0;
 

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace riskd {
@@ -54,6 +55,24 @@ void See(google::protobuf::RepeatedPtrField<SeenValue>& list, const std::string&
   while (list.size() > max) list.RemoveLast();
 }
 
+// The decision that opened a device's review, as a later webhook about the
+// case names it. Kept only on devices with a case, to keep records small.
+constexpr int kMaxDeviceSignals = 4;
+
+void RememberCaseDecision(const NormalizedEvent& event, const Decision& decision,
+                          DeviceRecord& device) {
+  device.set_last_request_id(event.request_id);
+  device.set_last_score(decision.risk_score);
+  device.clear_last_signals();
+  for (const DetectorOutcome& d : decision.detectors) {
+    for (const RaisedSignal& s : d.run.signals) {
+      if (device.last_signals_size() < kMaxDeviceSignals) {
+        device.add_last_signals(absl::StrCat(d.name, "/", s.name));
+      }
+    }
+  }
+}
+
 void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, const std::string& ip,
                UserRecord& record) {
   if (event.device_id.empty()) return;
@@ -70,6 +89,7 @@ void SeeDevice(const UserModelOptions& options, const NormalizedEvent& event, co
   device.set_last_seen_ms(std::max(device.last_seen_ms(), Ms(event.occurred_at)));
   device.set_user_agent(event.user_agent.substr(0, options.max_stored_user_agent));
   if (event.ip) device.set_last_ip(ip);
+  if (!event.country.empty()) device.set_last_country(event.country);
   device.set_events(device.events() + 1);
   MoveToFront(devices, i);
   while (devices.size() > options.max_devices) devices.RemoveLast();
@@ -81,8 +101,9 @@ google::protobuf::Timestamp Timestamp(int64_t ms) {
 
 }  // namespace
 
-bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
-                const Decision& decision, bool with_verdict, UserRecord& record) {
+bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
+                const NormalizedEvent& event, const Decision& decision, bool with_verdict,
+                UserRecord& record, std::vector<CaseStep>& steps) {
   if (!event.request_id_generated) {
     uint64_t hash = RequestHash(event.request_id);
     const auto& seen = record.recent_request_hashes();
@@ -117,32 +138,35 @@ bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
       record.set_logins_failed(record.logins_failed() + 1);
       record.set_consecutive_failures(record.consecutive_failures() + 1);
       break;
-    case riskd::v1::EVENT_TYPE_PASSWORD_RESET_SUCCEEDED:
-      // The recovery: a new password closes the case.
-      record.set_consecutive_failures(0);
-      record.set_compromised(false);
-      record.set_review_open(false);
-      break;
-    case riskd::v1::EVENT_TYPE_CHALLENGE_SUCCEEDED:
-      record.set_review_open(false);
-      break;
     default:
       break;
   }
 
   const std::string ip = event.ip ? event.ip->ToString() : std::string();
   SeeDevice(options, event, ip, record);
+  // Events that answer a case do what the same feedback does.
+  if (event.type == riskd::v1::EVENT_TYPE_PASSWORD_RESET_SUCCEEDED) {
+    // The recovery: a new password closes the case.
+    for (CaseStep& step :
+         ApplyFeedback(riskd::v1::FEEDBACK_TYPE_PASSWORD_RESET_SUCCEEDED, "", record).steps) {
+      steps.push_back(std::move(step));
+    }
+  } else if (event.type == riskd::v1::EVENT_TYPE_CHALLENGE_SUCCEEDED) {
+    ApplyFeedback(riskd::v1::FEEDBACK_TYPE_CHALLENGE_SUCCEEDED, event.device_id, record);
+  }
   if (event.ip) See(*record.mutable_ips(), ip, at, options.max_ips);
+  See(*record.mutable_countries(), event.country, at, options.max_countries);
   if (HasSignal(decision, {"tor_exit", "proxy_ip"})) record.set_tor_seen_at_ms(at);
 
   record.set_risk_score(decision.risk_score);
   record.set_risk_scored_at_ms(at);
   if (with_verdict) {
-    if (decision.verdict == riskd::v1::VERDICT_CHALLENGE) record.set_review_open(true);
-    if (decision.verdict == riskd::v1::VERDICT_DENY &&
-        event.type == riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED) {
-      // The right password from someone riskd would not let in.
-      record.set_compromised(true);
+    for (CaseStep& step : ApplyVerdict(funnel, event.type, decision.verdict, decision.risk_score,
+                                       event.device_id, record)) {
+      if (DeviceRecord* device = FindDevice(record, step.device_id)) {
+        RememberCaseDecision(event, decision, *device);
+      }
+      steps.push_back(std::move(step));
     }
   }
   return true;
@@ -166,6 +190,13 @@ std::vector<std::string> UserFlags(const UserModelOptions& options, const UserRe
   for (const SeenValue& c : record.countries())
     recent_countries += c.last_seen_ms() >= window_start;
 
+  bool review_open = record.review_open();
+  bool compromised = record.compromised();
+  for (const DeviceRecord& d : record.devices()) {
+    review_open |= d.review_open();
+    compromised |= d.incident_open();
+  }
+
   const int64_t now_ms = Ms(now);
   const bool flag[] = {
       recent_devices >= options.shared_account_devices || recent_countries >= 2,
@@ -175,14 +206,28 @@ std::vector<std::string> UserFlags(const UserModelOptions& options, const UserRe
       static_cast<int>(record.consecutive_failures()) >= options.lost_password_failures,
       now_ms - record.last_seen_ms() > absl::ToInt64Milliseconds(options.inactive_after),
       record.events() == 1,
-      record.review_open(),
-      record.compromised(),
+      review_open,
+      compromised,
   };
   std::vector<std::string> flags;
   for (size_t i = 0; i < std::size(kUserFlags); ++i) {
     if (flag[i]) flags.push_back(kUserFlags[i]);
   }
   return flags;
+}
+
+void ToDevice(const DeviceRecord& d, riskd::v1::Device& device) {
+  device.set_id(d.id());
+  *device.mutable_first_seen() = Timestamp(d.first_seen_ms());
+  *device.mutable_last_seen() = Timestamp(d.last_seen_ms());
+  device.set_user_agent(d.user_agent());
+  device.set_last_ip(d.last_ip());
+  device.set_last_country(d.last_country());
+  device.set_approved(d.approved());
+  device.set_reported(d.reported());
+  device.set_events(d.events());
+  device.set_review_open(d.review_open());
+  device.set_incident_open(d.incident_open());
 }
 
 void ToUserProfile(const UserModelOptions& options, const UserRecord& record, absl::Time now,
@@ -196,18 +241,7 @@ void ToUserProfile(const UserModelOptions& options, const UserRecord& record, ab
   profile.set_logins_succeeded(record.logins_succeeded());
   profile.set_logins_failed(record.logins_failed());
   profile.set_consecutive_failures(record.consecutive_failures());
-  for (const DeviceRecord& d : record.devices()) {
-    riskd::v1::Device* device = profile.add_devices();
-    device->set_id(d.id());
-    *device->mutable_first_seen() = Timestamp(d.first_seen_ms());
-    *device->mutable_last_seen() = Timestamp(d.last_seen_ms());
-    device->set_user_agent(d.user_agent());
-    device->set_last_ip(d.last_ip());
-    device->set_last_country(d.last_country());
-    device->set_approved(d.approved());
-    device->set_reported(d.reported());
-    device->set_events(d.events());
-  }
+  for (const DeviceRecord& d : record.devices()) ToDevice(d, *profile.add_devices());
   auto copy = [](const google::protobuf::RepeatedPtrField<SeenValue>& from,
                  google::protobuf::RepeatedPtrField<riskd::v1::SeenValue>* to) {
     for (const SeenValue& v : from) {

@@ -13,6 +13,8 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/decision/decision.h"
 #include "server/event/normalized_event.h"
+#include "server/funnel/case_model.h"
+#include "server/funnel/funnel_options.h"
 #include "server/state/user_model_options.h"
 
 namespace riskd {
@@ -22,11 +24,14 @@ inline constexpr const char* kUserFlags[] = {"shared_account", "tor",        "di
                                              "lost_password",  "inactive",   "seen_once",
                                              "at_risk",        "compromised"};
 
-// Applies one event and its decision to `record`. `with_verdict` is false
-// for Track (no verdict was given, so it opens no review). Returns false and
-// changes nothing when the event's request id was applied before.
-bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
-                const Decision& decision, bool with_verdict, riskd::state::v1::UserRecord& record);
+// Applies one event and its decision to `record`, and moves the user's
+// recovery case (server/funnel/case_model.h), appending to `steps` the case
+// steps that raise webhooks. `with_verdict` is false for Track (no verdict
+// was given, so it opens no review). Returns false and changes nothing when
+// the event's request id was applied before.
+bool ApplyEvent(const UserModelOptions& options, const FunnelOptions& funnel,
+                const NormalizedEvent& event, const Decision& decision, bool with_verdict,
+                riskd::state::v1::UserRecord& record, std::vector<CaseStep>& steps);
 
 // The record's flags at `now`, in kUserFlags order.
 std::vector<std::string> UserFlags(const UserModelOptions& options,
@@ -35,6 +40,8 @@ std::vector<std::string> UserFlags(const UserModelOptions& options,
 // The last decision's score, decayed to `now`.
 double CurrentRiskScore(const UserModelOptions& options, const riskd::state::v1::UserRecord& record,
                         absl::Time now);
+
+void ToDevice(const riskd::state::v1::DeviceRecord& record, riskd::v1::Device& device);
 
 void ToUserProfile(const UserModelOptions& options, const riskd::state::v1::UserRecord& record,
                    absl::Time now, riskd::v1::UserProfile& profile);

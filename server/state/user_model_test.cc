@@ -21,6 +21,14 @@ NormalizedEvent Login(const std::string& device, const std::string& ip, int minu
   return event;
 }
 
+// Applies a login with the default funnel rules (its case steps are not
+// what these tests look at).
+bool ApplyEvent(const UserModelOptions& options, const NormalizedEvent& event,
+                const Decision& decision, bool with_verdict, UserRecord& record) {
+  std::vector<CaseStep> steps;
+  return riskd::ApplyEvent(options, FunnelOptions{}, event, decision, with_verdict, record, steps);
+}
+
 std::vector<std::string> DeviceIds(const UserRecord& record) {
   std::vector<std::string> ids;
   for (const auto& d : record.devices()) ids.push_back(d.id());

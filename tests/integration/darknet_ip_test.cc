@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 
 namespace riskd::testing {
@@ -21,6 +22,7 @@ std::string Config(const std::string& dir) {
 reload: {watch_file: true, interval_ms: 100}
 detectors:
   - plugin: @PLUGINS@/riskd-darknet-ip.so
+    timeout_ms: 2000  # these tests check results, not speed: a busy machine must not drop them
     weight: 0.7
     settings:
       tor_exit_list_file: )",
@@ -68,10 +70,7 @@ class DarknetIpTest : public ::testing::Test {
 
   // The detail of the darknet-ip signal `name`, or "" when it is absent.
   static std::string Detail(const AuthenticateResponse& response, const std::string& name) {
-    for (const auto& signal : response.signals()) {
-      if (signal.name() == name && signal.detector() == "darknet-ip") return signal.detail();
-    }
-    return "";
+    return SignalDetail(response, name, "darknet-ip");
   }
 
   std::string dir_;

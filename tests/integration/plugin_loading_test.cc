@@ -45,7 +45,7 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
   std::string line = OnlyLine(f.start_output);
   EXPECT_NE(line.find("riskd.yaml:2: detectors[0].plugin: "), std::string::npos) << line;
   EXPECT_NE(line.find("test-plugins/riskd-wrong_major.so: built for detector API 2.0, but this "
-                      "riskd speaks 1.2 (the major version must match)"),
+                      "riskd speaks 1.3 (the major version must match)"),
             std::string::npos)
       << line;
   EXPECT_EQ(OnlyLine(f.check_output), line);
@@ -54,8 +54,8 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
 TEST(PluginLoadingTest, NewerAbiMinorIsRefused) {
   Failure f = ExpectBothFail(PluginConfig("riskd-newer_minor.so"));
   EXPECT_NE(OnlyLine(f.start_output)
-                .find("riskd-newer_minor.so: built for detector API 1.3, "
-                      "newer than this riskd's 1.2"),
+                .find("riskd-newer_minor.so: built for detector API 1.4, "
+                      "newer than this riskd's 1.3"),
             std::string::npos)
       << f.start_output;
 }
@@ -112,7 +112,7 @@ TEST(PluginLoadingTest, UnknownSettingListsTheKnownOnes) {
   EXPECT_NE(OnlyLine(f.start_output)
                 .find("detectors[0].settings.scor: unknown setting (this plugin takes: score, "
                       "signals, sleep_ms, throw_message, positive, count_per_ip, label_file, "
-                      "required_label)"),
+                      "required_label, echo_property)"),
             std::string::npos)
       << f.start_output;
 }
@@ -164,6 +164,11 @@ TEST(PluginLoadingTest, TheShippedDefaultConfigIsValid) {
       << check.output;
   EXPECT_NE(check.output.find(", darknet-ip (darknet-ip 1.0.0)"), std::string::npos)
       << check.output;
+  EXPECT_NE(check.output.find(", geo-velocity (geo-velocity 1.0.0)"), std::string::npos)
+      << check.output;
+  EXPECT_NE(check.output.find(", bot-behaviour (bot-behaviour 1.0.0)"), std::string::npos)
+      << check.output;
+  EXPECT_NE(check.output.find("peer-profile (peer-profile "), std::string::npos) << check.output;
 }
 
 }  // namespace

@@ -23,13 +23,6 @@ thresholds:
   default: {challenge_at: 0.5, deny_at: 0.9}
 )";
 
-UserProfile User(RiskdProcess& riskd, const std::string& id) {
-  UserProfile user;
-  grpc::Status status = GetUser(riskd, id, &user);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return user;
-}
-
 TEST(RedisStateTest, TwoReplicasAgreeOnAUserWhileEventsArriveAtBoth) {
   std::string state = RedisStateConfig();
   ASSERT_FALSE(state.empty());
@@ -56,8 +49,8 @@ TEST(RedisStateTest, TwoReplicasAgreeOnAUserWhileEventsArriveAtBoth) {
   to_a.join();
   to_b.join();
 
-  UserProfile from_a = User(*a, "shared-user");
-  UserProfile from_b = User(*b, "shared-user");
+  UserProfile from_a = GetUserOk(*a, "shared-user");
+  UserProfile from_b = GetUserOk(*b, "shared-user");
   EXPECT_EQ(from_a.events(), 2u * kEach) << "no update was lost between the replicas";
   EXPECT_EQ(from_a.logins_succeeded(), static_cast<uint32_t>(kEach));
   EXPECT_EQ(from_a.logins_failed(), static_cast<uint32_t>(kEach));
@@ -103,7 +96,7 @@ TEST(RedisStateTest, RiskdAnswersThroughAnOutageAndRecoversByItself) {
     return false;
   };
   EXPECT_TRUE(recovers(*open, &r)) << r.state_error();
-  UserProfile olga = User(*open, "olga");
+  UserProfile olga = GetUserOk(*open, "olga");
   EXPECT_EQ(olga.events(), 2u) << "the event before the outage and the one after";
   EXPECT_TRUE(recovers(*closed, &r)) << r.state_error();
   EXPECT_NE(r.policy(), "state.on_unavailable");

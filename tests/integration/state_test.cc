@@ -4,11 +4,13 @@
 // that should, and the user listings.
 #include <signal.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/support/response_lookup.h"
 #include "tests/support/riskd_process.h"
 #include "tests/support/shared_redis_cluster.h"
 
@@ -33,11 +35,9 @@ class StateTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir();
-    std::string state = GetParam() == "redis_cluster" ? RedisStateConfig() : "";
-    if (GetParam() == "redis_cluster") {
-      ASSERT_FALSE(state.empty()) << "no local Redis Cluster";
-    }
-    config_ = WriteConfig(dir_, state + kDecisionConfig);
+    const std::optional<std::string> state = StateConfigFor(GetParam());
+    ASSERT_TRUE(state.has_value());
+    config_ = WriteConfig(dir_, *state + kDecisionConfig);
     Start();
   }
   void Start() {
@@ -45,13 +45,7 @@ class StateTest : public ::testing::TestWithParam<std::string> {
     ASSERT_NE(riskd_, nullptr);
   }
 
-  AuthenticateResponse Send(Event event) {
-    AuthenticateResponse response;
-    grpc::Status status = Authenticate(*riskd_, event, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(response.state_error(), "");
-    return response;
-  }
+  AuthenticateResponse Send(const Event& event) { return AuthenticateOk(*riskd_, event); }
   static Event Typed(Event event, riskd::v1::EventType type) {
     event.set_type(type);
     return event;
@@ -65,12 +59,7 @@ class StateTest : public ::testing::TestWithParam<std::string> {
     return event;
   }
 
-  UserProfile User(const std::string& id) {
-    UserProfile user;
-    grpc::Status status = GetUser(*riskd_, id, &user);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return user;
-  }
+  UserProfile User(const std::string& id) { return GetUserOk(*riskd_, id); }
   bool HasFlag(const std::string& id, const std::string& flag) {
     UserProfile user = User(id);
     return std::find(user.flags().begin(), user.flags().end(), flag) != user.flags().end();
@@ -95,13 +84,7 @@ TEST_P(StateTest, AcknowledgedEventsSurviveKill9) {
 }
 
 TEST_P(StateTest, DetectorsReadAndWriteTheirOwnStateThroughTheHost) {
-  auto detail = [&](Event event) {
-    AuthenticateResponse r = Send(event);
-    for (const auto& s : r.signals()) {
-      if (s.name() == "fixture_other") return s.detail();
-    }
-    return std::string("no signal");
-  };
+  auto detail = [&](const Event& event) { return SignalDetail(Send(event), "fixture_other"); };
   EXPECT_EQ(detail(BrowserLogin("p1", "198.51.100.7")),
             "seen 0 before from this IP, last by nobody");
   EXPECT_EQ(detail(BrowserLogin("p2", "198.51.100.7")), "seen 1 before from this IP, last by p1");
@@ -273,8 +256,7 @@ TEST_P(StateTest, ListUsersFiltersByFlagAndRiskAndPages) {
   EXPECT_EQ(status.error_message().rfind("flag: unknown flag \"vip\"", 0), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StateTest, ::testing::Values("rocksdb", "redis_cluster"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Engines, StateTest, StateEngines(), StateEngineName);
 
 }  // namespace
 }  // namespace riskd::testing

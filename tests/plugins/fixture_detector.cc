@@ -58,6 +58,10 @@ class FixtureDetector {
                  .required = true,
                  .default_value = std::nullopt,
                  .description = "Any text; exercises required settings."},
+                {.key = "echo_property",
+                 .type = RISKD_SETTING_STRING,
+                 .default_value = "",
+                 .description = "A property whose value fixture_other reports, when present."},
             },
         .signals = {"fixture_alert", "fixture_other"},
     };
@@ -68,7 +72,8 @@ class FixtureDetector {
         signals_(settings.GetStringList("signals")),
         sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
         throw_message_(settings.GetString("throw_message")),
-        count_per_ip_(settings.GetBool("count_per_ip")) {
+        count_per_ip_(settings.GetBool("count_per_ip")),
+        echo_property_(settings.GetString("echo_property")) {
     if (settings.Has("label_file")) {
       std::ifstream file(settings.GetString("label_file"));
       if (!std::getline(file, label_) || label_.empty()) {
@@ -107,6 +112,16 @@ class FixtureDetector {
       result.AddToCounter(CountKey(event), 1, /*ttl_ms=*/60'000);
       result.PutState(LastUserKey(event), event.user_id());
     }
+    if (!echo_property_.empty()) {
+      if (std::optional<std::string_view> value = event.property(echo_property_)) {
+        result.AddSignal("fixture_other", echo_property_ + "=" + std::string(*value));
+      }
+    }
+    if (event.property("fixture_trust")) {
+      // What the host said about the device (ABI 1.3).
+      result.AddSignal("fixture_other",
+                       "device_trust=" + std::to_string(static_cast<int>(event.device_trust())));
+    }
     if (std::optional<std::string_view> s = event.property("fixture_signal")) {
       result.AddSignal(*s, "requested by the event");
     }
@@ -119,6 +134,7 @@ class FixtureDetector {
   std::string throw_message_;
   std::string label_;  // from label_file
   bool count_per_ip_;
+  std::string echo_property_;
 
   // Both keys carry the IP as hash tag: one Redis slot per IP.
   static std::string CountKey(const riskd::Event& e) { return "{" + std::string(e.ip()) + "}:n"; }

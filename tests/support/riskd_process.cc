@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -17,13 +18,6 @@
 
 namespace riskd::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // fork + exec with stdout and stderr to `log_path`.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
@@ -58,14 +52,22 @@ int WaitPid(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::string WriteConfig(const std::string& dir, const std::string& yaml, const std::string& name) {
   std::string path = dir + "/" + name;
   // Write to a temp name and rename, so a watching riskd never reads half a file.
   std::string temp = path + ".tmp";
   {
     std::ofstream out(temp);
-    out << absl::StrReplaceAll(
-        yaml, {{"@PLUGINS@", RISKD_PLUGIN_DIR}, {"@TEST_PLUGINS@", RISKD_TEST_PLUGIN_DIR}});
+    out << absl::StrReplaceAll(yaml, {{"@PLUGINS@", RISKD_PLUGIN_DIR},
+                                      {"@TEST_PLUGINS@", RISKD_TEST_PLUGIN_DIR},
+                                      {"@SOURCE@", RISKD_SOURCE_DIR}});
   }
   EXPECT_EQ(rename(temp.c_str(), path.c_str()), 0);
   return path;
@@ -78,6 +80,22 @@ RunResult RunRiskdToCompletion(const std::vector<std::string>& args, std::chrono
   result.exit_code = WaitPid(pid, timeout);
   if (result.exit_code == -1) kill(pid, SIGKILL), waitpid(pid, nullptr, 0);
   result.output = ReadFile(log);
+  return result;
+}
+
+RunResult RunRiskctl(int port, const std::string& args) {
+  const std::string command = std::string(RISKCTL_BINARY) +
+                              " --server 127.0.0.1:" + std::to_string(port) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  RunResult result;
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run " << command;
+    return result;
+  }
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
@@ -175,6 +193,21 @@ grpc::Status GetUser(RiskdProcess& riskd, const std::string& user_id,
   grpc::Status status = riskd.stub().GetUser(&context, request, &response);
   *user = response.user();
   return status;
+}
+
+riskd::v1::AuthenticateResponse AuthenticateOk(RiskdProcess& riskd, const riskd::v1::Event& event) {
+  riskd::v1::AuthenticateResponse response;
+  grpc::Status status = Authenticate(riskd, event, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.state_error(), "");
+  return response;
+}
+
+riskd::v1::UserProfile GetUserOk(RiskdProcess& riskd, const std::string& user_id) {
+  riskd::v1::UserProfile user;
+  grpc::Status status = GetUser(riskd, user_id, &user);
+  EXPECT_TRUE(status.ok()) << user_id << ": " << status.error_message();
+  return user;
 }
 
 riskd::v1::Event BrowserLogin(const std::string& user_id, const std::string& ip) {

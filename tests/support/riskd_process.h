@@ -17,7 +17,8 @@
 namespace riskd::testing {
 
 // Writes `yaml` to `dir`/`name` after replacing @PLUGINS@ (the real plugins'
-// build folder) and @TEST_PLUGINS@ (the fixture plugins'). Returns the path.
+// build folder), @TEST_PLUGINS@ (the fixture plugins') and @SOURCE@ (the
+// source tree, whose data/ holds the fetched data). Returns the path.
 std::string WriteConfig(const std::string& dir, const std::string& yaml,
                         const std::string& name = "riskd.yaml");
 
@@ -29,6 +30,13 @@ struct RunResult {
 };
 RunResult RunRiskdToCompletion(const std::vector<std::string>& args,
                                std::chrono::seconds timeout = std::chrono::seconds(20));
+
+// Runs riskctl against the riskd on 127.0.0.1:`port`, with `args` as a shell
+// would split them ("authenticate --ua 'Mozilla/5.0'").
+RunResult RunRiskctl(int port, const std::string& args);
+
+// The whole file at `path`, "" when it cannot be read.
+std::string ReadFile(const std::string& path);
 
 class RiskdProcess {
  public:
@@ -69,6 +77,13 @@ grpc::Status Authenticate(RiskdProcess& riskd, const riskd::v1::Event& event,
 grpc::Status Track(RiskdProcess& riskd, const riskd::v1::Event& event,
                    riskd::v1::TrackResponse* response);
 grpc::Status GetUser(RiskdProcess& riskd, const std::string& user_id, riskd::v1::UserProfile* user);
+
+// Authenticate that fails the test (and goes on) when the call fails or riskd
+// reports a state error: for tests of detectors and state, where neither may
+// happen.
+riskd::v1::AuthenticateResponse AuthenticateOk(RiskdProcess& riskd, const riskd::v1::Event& event);
+// GetUser that fails the test (and goes on) when the call fails.
+riskd::v1::UserProfile GetUserOk(RiskdProcess& riskd, const std::string& user_id);
 
 // A succeeded login from a desktop Chrome, the benign baseline.
 riskd::v1::Event BrowserLogin(const std::string& user_id = "alice",

@@ -45,4 +45,15 @@ std::string RedisStateConfig(const std::string& on_unavailable) {
                       "]\n    key_prefix: \"test-", random(), ":\"\n");
 }
 
+std::optional<std::string> StateConfigFor(const std::string& engine) {
+  if (engine == "rocksdb") return "";
+  if (engine != "redis_cluster") {
+    ADD_FAILURE() << "unknown state engine \"" << engine << "\"";
+    return std::nullopt;
+  }
+  std::string section = RedisStateConfig();  // "" once the cluster failed to start
+  if (section.empty()) return std::nullopt;
+  return section;
+}
+
 }  // namespace riskd::testing

@@ -38,6 +38,25 @@ namespace riskd {
 inline std::string_view View(riskd_string s) { return {s.data, s.size}; }
 inline riskd_string Borrow(std::string_view s) { return {s.data(), s.size()}; }
 
+// The hash tag of riskd's own keys for a user: "{alice}", with '{', '}' and '%'
+// in the id written %7b, %7d and %25. State keys that start with it live in
+// the same Redis Cluster slot as riskd's record of the user, so that they are
+// read in the same round trip: riskd::UserHashTag(e.user_id()) + ":my-history".
+inline std::string UserHashTag(std::string_view user_id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string tag = "{";
+  for (char c : user_id) {
+    if (c == '{' || c == '}' || c == '%') {
+      const auto byte = static_cast<unsigned char>(c);
+      tag += {'%', kHex[byte >> 4], kHex[byte & 0xf]};
+    } else {
+      tag += c;
+    }
+  }
+  tag += '}';
+  return tag;
+}
+
 enum class EventType : int32_t {
   kUnspecified = RISKD_EVENT_UNSPECIFIED,
   kLoginSucceeded = RISKD_EVENT_LOGIN_SUCCEEDED,
@@ -84,6 +103,14 @@ class Event {
       }
     }
     return std::nullopt;
+  }
+  // What the user said about this device (ABI 1.3; kUnknown from older hosts
+  // and in StateKeys).
+  riskd_device_trust device_trust() const {
+    if (raw_.struct_size < offsetof(riskd_event, device_trust) + sizeof(raw_.device_trust)) {
+      return RISKD_DEVICE_UNKNOWN;
+    }
+    return static_cast<riskd_device_trust>(raw_.device_trust);
   }
   const riskd_event& raw() const { return raw_; }
 
@@ -154,6 +181,27 @@ class Settings {
   std::vector<std::string> GetStringList(const std::string& key) const {
     auto it = values_.find(key);
     return it == values_.end() ? std::vector<std::string>{} : it->second;
+  }
+
+  // Range checks the schema cannot express, with the messages riskd's own
+  // detectors use. A number from 0 to 1 (a score, a ratio, a share);
+  // otherwise SettingError "must be between 0 and 1, got <value>".
+  double GetFraction(const std::string& key) const {
+    const double value = GetDouble(key);
+    if (!(value >= 0.0 && value <= 1.0)) {
+      throw SettingError(key, "must be between 0 and 1, got " + GetString(key));
+    }
+    return value;
+  }
+  // A whole number from `low` to `high`; otherwise SettingError
+  // "must be between <low> and <high>, got <value>".
+  int64_t GetIntBetween(const std::string& key, int64_t low, int64_t high) const {
+    const int64_t value = GetInt(key);
+    if (value < low || value > high) {
+      throw SettingError(key, "must be between " + std::to_string(low) + " and " +
+                                  std::to_string(high) + ", got " + std::to_string(value));
+    }
+    return value;
   }
 
  private:

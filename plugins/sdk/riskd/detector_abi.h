@@ -73,7 +73,7 @@ extern "C" {
 #endif
 
 #define RISKD_DETECTOR_API_MAJOR 1
-#define RISKD_DETECTOR_API_MINOR 2
+#define RISKD_DETECTOR_API_MINOR 3
 
 #if defined(_WIN32)
 #define RISKD_EXPORT __declspec(dllexport)
@@ -105,6 +105,14 @@ typedef enum riskd_event_type {
   RISKD_EVENT_CHALLENGE_SUCCEEDED = 8,
   RISKD_EVENT_CHALLENGE_FAILED = 9
 } riskd_event_type;
+
+/* What the user said about the event's device (1.3). */
+typedef enum riskd_device_trust {
+  RISKD_DEVICE_UNKNOWN = 0,  /* new for this user, or no state */
+  RISKD_DEVICE_KNOWN = 1,    /* seen before, no feedback */
+  RISKD_DEVICE_APPROVED = 2, /* "this was me", or a passed challenge */
+  RISKD_DEVICE_REPORTED = 3  /* "this was not me" */
+} riskd_device_trust;
 
 typedef enum riskd_ip_family {
   RISKD_IP_NONE = 0, /* the event carried no IP */
@@ -138,6 +146,10 @@ typedef struct riskd_event {
   /* 1.2: the state values this detector asked for, in the order asked. */
   const struct riskd_state_value* state;
   size_t state_count;
+  /* 1.3: riskd_device_trust, from the user's record. Set for evaluate;
+   * always RISKD_DEVICE_UNKNOWN in state_keys (the record is read in the
+   * same batch as the detectors' keys). Check struct_size before reading. */
+  int32_t device_trust;
 } riskd_event;
 
 /* A state value read for the detector (1.2). */

@@ -8,14 +8,17 @@
 #ifndef RISKD_DETECTOR_TESTING_H_
 #define RISKD_DETECTOR_TESTING_H_
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,7 +26,27 @@
 
 namespace riskd::testing {
 
-// Owns the strings behind a riskd_event.
+// Sets raw.ip_family and raw.ip_bytes from `ip` as riskd does for an event:
+// IPv4, IPv6, and IPv4 for an IPv4-mapped IPv6 address ("::ffff:192.0.2.1").
+// Text that is no address leaves RISKD_IP_NONE (riskd refuses such an event
+// before any detector sees it).
+inline void SetIpAsHost(std::string_view ip, riskd_event& raw) {
+  raw.ip_family = RISKD_IP_NONE;
+  std::memset(raw.ip_bytes, 0, sizeof(raw.ip_bytes));
+  const std::string text(ip);
+  unsigned char v6[16];
+  if (inet_pton(AF_INET, text.c_str(), raw.ip_bytes) == 1) {
+    raw.ip_family = RISKD_IP_V4;
+  } else if (inet_pton(AF_INET6, text.c_str(), v6) == 1) {
+    static constexpr unsigned char kV4Mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const bool mapped = std::memcmp(v6, kV4Mapped, sizeof(kV4Mapped)) == 0;
+    raw.ip_family = mapped ? RISKD_IP_V4 : RISKD_IP_V6;
+    std::memcpy(raw.ip_bytes, mapped ? v6 + 12 : v6, mapped ? 4 : 16);
+  }
+}
+
+// Owns the strings behind a riskd_event. The IP's family and bytes are set as
+// riskd sets them (SetIpAsHost).
 class EventBuilder {
  public:
   EventBuilder& set_type(EventType type) {
@@ -67,6 +90,7 @@ class EventBuilder {
     raw_.email_domain = Borrow(at == std::string::npos ? std::string_view()
                                                        : std::string_view(email_).substr(at + 1));
     raw_.ip = Borrow(ip_);
+    SetIpAsHost(ip_, raw_);
     raw_.user_agent = Borrow(user_agent_);
     raw_.device_id = Borrow(device_id_);
     raw_.headers = header_views_.data();
@@ -146,6 +170,31 @@ class CapturedResult {
   std::vector<std::pair<std::string, std::string>> signals_;
   std::vector<std::pair<std::string, std::string>> puts_;
   std::vector<std::pair<std::string, int64_t>> adds_;
+};
+
+// A result that drops what a detector reports: for benchmarks, which measure
+// the detector rather than the copying of its results.
+//
+//   riskd::testing::DiscardedResult discarded;
+//   for (auto _ : state) detector.Evaluate(event, discarded.result());
+class DiscardedResult {
+ public:
+  DiscardedResult()
+      : sink_{nullptr,
+              [](void*, double) {},
+              [](void*, riskd_string, riskd_string) {},
+              [](void*, riskd_string) {},
+              [](void*, riskd_string, riskd_string, int64_t) {},
+              [](void*, riskd_string, int64_t, int64_t) {}},
+        result_(sink_) {}
+  DiscardedResult(const DiscardedResult&) = delete;
+  DiscardedResult& operator=(const DiscardedResult&) = delete;
+
+  Result& result() { return result_; }
+
+ private:
+  riskd_result_sink sink_;
+  Result result_;
 };
 
 // A temporary folder for a detector's data files, removed with the object.

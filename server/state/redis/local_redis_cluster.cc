@@ -37,11 +37,14 @@ bool PortIsFree(int port) {
   return free;
 }
 
-// A base port in [20000, 40000) whose client and bus ports are all free.
+// A base port whose client and bus ports are all free. Both stay below
+// Linux's ephemeral range (32768 and up): a node stopped by a test must find
+// its port free when it restarts, and an ephemeral port could be handed to
+// any process meanwhile.
 absl::StatusOr<int> PickBasePort(int masters) {
   absl::BitGen random;
   for (int attempt = 0; attempt < 50; ++attempt) {
-    int base = absl::Uniform(random, 20000, 40000 - masters);
+    int base = absl::Uniform(random, 12000, 22000 - masters);
     bool free = true;
     for (int i = 0; i < masters && free; ++i) {
       free = PortIsFree(base + i) && PortIsFree(base + i + kClusterBusPortOffset);

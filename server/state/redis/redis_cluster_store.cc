@@ -8,6 +8,7 @@
 #include "server/state/redis/crc16_slot.h"
 #include "server/state/redis/redis_connection.h"
 #include "server/state/redis/scan_cursor.h"
+#include "server/state/redis/slot_scan.h"
 #include "server/state/redis/transaction_script.h"
 
 namespace riskd {
@@ -151,6 +152,10 @@ absl::StatusOr<std::vector<bool>> RedisClusterStore::Commit(std::vector<Transact
 absl::StatusOr<StateStore::ScanPage> RedisClusterStore::Scan(absl::string_view prefix,
                                                              absl::string_view cursor,
                                                              size_t limit) {
+  // A prefix with a whole hash tag lives in one slot: list that slot only.
+  if (std::optional<int> slot = redis::SlotOfPrefix(prefix)) {
+    return ScanSlot(*slot, absl::StrCat(options_.key_prefix, prefix), cursor, limit);
+  }
   auto position = redis::ClusterScanCursor::Parse(cursor);
   if (!position.ok()) return position.status();
   limit = std::max<size_t>(limit, 1);
@@ -188,6 +193,37 @@ absl::StatusOr<StateStore::ScanPage> RedisClusterStore::Scan(absl::string_view p
                             *std::move((*values)[i]));
   }
   if (position->node_index < masters.size()) page.next_cursor = position->ToString();
+  return page;
+}
+
+absl::StatusOr<StateStore::ScanPage> RedisClusterStore::ScanSlot(int slot,
+                                                                 absl::string_view full_prefix,
+                                                                 absl::string_view cursor,
+                                                                 size_t limit) {
+  // GETKEYSINSLOT has no cursor: each page lists the slot (its keys only,
+  // not the node's) and resumes after the last key returned.
+  const SlotCommand list = {slot, {"CLUSTER", "GETKEYSINSLOT", absl::StrCat(slot), "2147483647"}};
+  auto replies = pipeline_.Run(absl::MakeConstSpan(&list, 1), ClusterPipeline::Resend::kSafe);
+  if (!replies.ok()) return replies.status();
+  const RedisReply& reply = replies->front();
+  if (reply.type != RedisReply::Type::kArray) {
+    return UnexpectedReply("CLUSTER GETKEYSINSLOT", reply);
+  }
+  std::vector<std::string> slot_keys;
+  slot_keys.reserve(reply.elements.size());
+  for (const RedisReply& key : reply.elements) slot_keys.push_back(key.str);
+  auto selection = redis::SelectSlotScanPage(std::move(slot_keys), full_prefix, cursor, limit);
+  if (!selection.ok()) return selection.status();
+
+  auto values = GetFullKeys(selection->keys);
+  if (!values.ok()) return values.status();
+  ScanPage page;
+  for (size_t i = 0; i < selection->keys.size(); ++i) {
+    if (!(*values)[i].has_value()) continue;  // deleted or expired since it was listed
+    page.items.emplace_back(selection->keys[i].substr(options_.key_prefix.size()),
+                            *std::move((*values)[i]));
+  }
+  page.next_cursor = std::move(selection->next_cursor);
   return page;
 }
 

@@ -60,6 +60,9 @@ class RedisClusterStore : public StateStore {
   // GETs of full (prefixed) keys, pipelined per node.
   absl::StatusOr<std::vector<std::optional<std::string>>> GetFullKeys(
       absl::Span<const std::string> full_keys);
+  // Scan of a prefix whose keys all live in `slot` (see slot_scan.h).
+  absl::StatusOr<ScanPage> ScanSlot(int slot, absl::string_view full_prefix,
+                                    absl::string_view cursor, size_t limit);
 
   const RedisClusterOptions options_;
   redis::ConnectionPools pools_;

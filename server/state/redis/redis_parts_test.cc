@@ -8,6 +8,7 @@
 #include "server/state/redis/redis_reply.h"
 #include "server/state/redis/scan_cursor.h"
 #include "server/state/redis/slot_map.h"
+#include "server/state/redis/slot_scan.h"
 #include "server/state/redis/transaction_script.h"
 
 namespace riskd::redis {
@@ -143,6 +144,49 @@ TEST(TransactionScriptTest, KeysInDifferentSlotsAreRejected) {
   StateStore::Transaction transaction;
   transaction.mutations = {{"{alice}:a", "1"}, {"{bob}:b", "2"}};
   EXPECT_EQ(ToScriptCall(transaction, "").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SlotScanTest, OnlyPrefixesWithAWholeHashTagMapToOneSlot) {
+  EXPECT_EQ(SlotOfPrefix("wh:{wh:3}:q:"), HashSlot("{wh:3}"));
+  EXPECT_EQ(SlotOfPrefix("p:{alice}"), HashSlot("alice"));
+  EXPECT_EQ(SlotOfPrefix("u:"), std::nullopt);
+  EXPECT_EQ(SlotOfPrefix("u:{ali"), std::nullopt);  // the tag may end later, differently
+  EXPECT_EQ(SlotOfPrefix("x{}{a}"), std::nullopt);  // an empty tag hashes whole keys
+}
+
+TEST(SlotScanTest, PagesThroughTheSlotsKeysWithThePrefixInOrder) {
+  const std::vector<std::string> slot = {"q:3", "other", "q:1", "q:5", "q:2", "q:4", "r:1"};
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = SelectSlotScanPage(slot, "q:", cursor, 2);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->keys.size(), 2u);
+    seen.insert(seen.end(), page->keys.begin(), page->keys.end());
+    cursor = page->next_cursor;
+    ASSERT_LT(++pages, 10);
+  } while (!cursor.empty());
+  EXPECT_EQ(seen, (std::vector<std::string>{"q:1", "q:2", "q:3", "q:4", "q:5"}));
+  EXPECT_EQ(pages, 3);
+}
+
+TEST(SlotScanTest, ResumesAfterTheLastKeyEvenIfItIsGone) {
+  auto first = SelectSlotScanPage({"q:1", "q:2", "q:3"}, "q:", "", 1);
+  ASSERT_TRUE(first.ok());
+  // q:1 is deleted and q:0 added meanwhile: the scan goes on from q:2.
+  auto second = SelectSlotScanPage({"q:0", "q:2", "q:3"}, "q:", first->next_cursor, 5);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->keys, (std::vector<std::string>{"q:2", "q:3"}));
+  EXPECT_EQ(second->next_cursor, "");
+}
+
+TEST(SlotScanTest, RejectsCursorsItDidNotMake) {
+  for (const char* bad : {"0:0", "s:abc", "s:zz", "x"}) {
+    EXPECT_EQ(SelectSlotScanPage({}, "q:", bad, 5).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
 }
 
 }  // namespace

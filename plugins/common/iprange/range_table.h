@@ -1,14 +1,14 @@
 // A sorted table of non-overlapping address ranges, each with a label, looked
 // up by binary search: O(log n) per lookup and 2 keys + 1 int per range, so a
 // million entries cost about 20 comparisons and tens of megabytes.
-#ifndef RISKD_PLUGINS_DARKNET_IP_RANGE_TABLE_H_
-#define RISKD_PLUGINS_DARKNET_IP_RANGE_TABLE_H_
+#ifndef RISKD_PLUGINS_COMMON_IPRANGE_RANGE_TABLE_H_
+#define RISKD_PLUGINS_COMMON_IPRANGE_RANGE_TABLE_H_
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-namespace riskd_darknet_ip {
+namespace riskd_iprange {
 
 template <typename Key>
 class RangeTable {
@@ -72,6 +72,6 @@ class RangeTable {
   std::vector<uint32_t> labels_;
 };
 
-}  // namespace riskd_darknet_ip
+}  // namespace riskd_iprange
 
-#endif  // RISKD_PLUGINS_DARKNET_IP_RANGE_TABLE_H_
+#endif  // RISKD_PLUGINS_COMMON_IPRANGE_RANGE_TABLE_H_

@@ -1,11 +1,11 @@
-#include "ip_address.h"
+#include "iprange/ip_address.h"
 
 #include <arpa/inet.h>
 
 #include <charconv>
 #include <cstring>
 
-namespace riskd_darknet_ip {
+namespace riskd_iprange {
 namespace {
 
 constexpr size_t kMaxAddressText = 64;
@@ -70,4 +70,4 @@ std::optional<IpRange> ParseAddressOrCidr(std::string_view text) {
   return address;
 }
 
-}  // namespace riskd_darknet_ip
+}  // namespace riskd_iprange

@@ -1,12 +1,12 @@
 // Parsing of IP addresses and CIDR blocks into inclusive numeric ranges.
-#ifndef RISKD_PLUGINS_DARKNET_IP_IP_ADDRESS_H_
-#define RISKD_PLUGINS_DARKNET_IP_IP_ADDRESS_H_
+#ifndef RISKD_PLUGINS_COMMON_IPRANGE_IP_ADDRESS_H_
+#define RISKD_PLUGINS_COMMON_IPRANGE_IP_ADDRESS_H_
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace riskd_darknet_ip {
+namespace riskd_iprange {
 
 // IPv6 addresses as one 128-bit number (GCC/Clang extension) so that ranges
 // compare with plain operators.
@@ -31,6 +31,17 @@ std::optional<IpRange> ParseAddress(std::string_view text);
 // write a member address with its prefix.
 std::optional<IpRange> ParseAddressOrCidr(std::string_view text);
 
-}  // namespace riskd_darknet_ip
+// Addresses in network byte order (as riskd_event.ip_bytes) as numbers.
+inline uint32_t V4FromBytes(const uint8_t* bytes) {
+  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+         bytes[3];
+}
+inline Uint128 V6FromBytes(const uint8_t* bytes) {
+  Uint128 value = 0;
+  for (int i = 0; i < 16; ++i) value = (value << 8) | bytes[i];
+  return value;
+}
 
-#endif  // RISKD_PLUGINS_DARKNET_IP_IP_ADDRESS_H_
+}  // namespace riskd_iprange
+
+#endif  // RISKD_PLUGINS_COMMON_IPRANGE_IP_ADDRESS_H_
