@@ -49,12 +49,11 @@ sed -e "s|nodes: \[.*\]|nodes: [${redis_nodes//,/, }]|" config/riskd-redis.yaml 
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-redis_stat() {  # sum of an INFO stats field over the masters
-  local total=0 port
+redis_stat() {  # an INFO stats field of each master, space-separated
+  local port
   for port in "${redis_ports[@]}"; do
-    total=$((total + $(redis-cli -p "$port" info stats | sed -n "s/^$1:\([0-9]*\).*/\1/p")))
-  done
-  echo $total
+    redis-cli -p "$port" info stats | sed -n "s/^$1:\([0-9]*\).*/\1/p"
+  done | paste -sd' '
 }
 
 # start NAME: starts a server and waits until it answers a decision; how
@@ -100,10 +99,15 @@ run() {
   local extra; extra=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$ok" \
     'BEGIN{printf "cpu_us_per_decision=%.1f", n ? t / hz * 1e6 / n : 0}')
   if [[ $name == redis ]]; then
-    reads=$(($(redis_stat total_reads_processed) - reads))
-    commands=$(($(redis_stat total_commands_processed) - commands))
-    extra+=$(awk -v r="$reads" -v c="$commands" -v n="$ok" \
-      'BEGIN{printf " redis_round_trips_per_decision=%.2f redis_commands_per_decision=%.2f", r / n, c / n}')
+    # Read events over decisions, in all and per master (a master that every
+    # decision touches shows that decision's round trips to it).
+    extra+=$(awk -v r0="$reads" -v r1="$(redis_stat total_reads_processed)" -v c0="$commands" \
+      -v c1="$(redis_stat total_commands_processed)" -v n="$ok" 'BEGIN{
+        split(r0, a, " "); split(r1, b, " "); split(c0, c, " "); split(c1, d, " ")
+        for (i = 1; i in a; ++i) { reads += b[i] - a[i]; commands += d[i] - c[i]
+          by_node = by_node (i > 1 ? "/" : "") sprintf("%.2f", (b[i] - a[i]) / n) }
+        printf " redis_round_trips_per_decision=%.2f redis_round_trips_per_decision_by_node=%s", reads / n, by_node
+        printf " redis_commands_per_decision=%.2f", commands / n }')
   fi
   echo "server=$name $line $extra"
 }
