@@ -23,6 +23,7 @@ RISKD=${1:-$BUILD_DIR/server/riskd}
 BIN=$BUILD_DIR/bench
 out=${OUT_DIR:-$(mktemp -d)}
 work=$(mktemp -d)
+mkdir -p "$out"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mkdir -p "$work/data"

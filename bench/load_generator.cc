@@ -6,6 +6,9 @@
 //   load_generator --target ... --seconds 10 --rate 5000
 //       open loop: starts calls at a fixed rate; latency counts from the
 //       scheduled start, so a stalled server cannot hide its queueing
+//   load_generator --target ... --passes 1 --concurrency 16
+//       closed loop over the mix, each request sent `passes` times, then
+//       stops: a warm-up in which every user of the mix has been seen once
 //   load_generator --target ... --wait-ready 120 --since-unix-ns N
 //       start-up time: calls until one is answered OK (or the time is up),
 //       then prints ready_ms, the time from N (when the server was started)
@@ -40,6 +43,7 @@ struct Options {
   double rate = 0;  // 0: closed loop
   int channels = 2;
   int users = 100000;
+  int passes = 0;         // > 0: send the mix this many times, then stop
   double wait_ready = 0;  // seconds; 0: measure load instead
   int64_t since_unix_ns = 0;
 };
@@ -60,6 +64,8 @@ Options Parse(int argc, char** argv) {
       o.channels = std::stoi(value);
     else if (flag == "--users")
       o.users = std::stoi(value);
+    else if (flag == "--passes")
+      o.passes = std::stoi(value);
     else if (flag == "--wait-ready")
       o.wait_ready = std::stod(value);
     else if (flag == "--since-unix-ns")
@@ -199,13 +205,16 @@ int main(int argc, char** argv) {
   std::atomic<size_t> next{0};
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
-      start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
+      o.passes > 0 ? Clock::time_point::max()
+                   : start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
+  const size_t calls = o.passes > 0 ? o.passes * mix.size() : 0;  // 0: no limit
   std::mutex done_mu;
   std::condition_variable done_cv;
 
   // One call; `scheduled` is when it should have started (open loop).
   std::function<void(Clock::time_point)> issue = [&](Clock::time_point scheduled) {
     size_t i = next.fetch_add(1);
+    if (calls > 0 && i >= calls) return;  // every pass sent
     struct Call {
       grpc::ClientContext context;
       riskd::v1::AuthenticateResponse response;
@@ -239,10 +248,13 @@ int main(int argc, char** argv) {
     }
   } else {
     for (int c = 0; c < o.concurrency; ++c) issue(Clock::now());
-    std::this_thread::sleep_until(end);
+    if (calls == 0) std::this_thread::sleep_until(end);
   }
   std::unique_lock<std::mutex> lock(done_mu);
-  done_cv.wait_for(lock, std::chrono::seconds(10), [&] { return in_flight.load() == 0; });
-  recorder.Report(o.seconds, o);
+  done_cv.wait_for(lock, std::chrono::seconds(calls > 0 ? 3600 : 10),
+                   [&] { return in_flight.load() == 0; });
+  recorder.Report(calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count()
+                            : o.seconds,
+                  o);
   return 0;
 }

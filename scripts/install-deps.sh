@@ -9,7 +9,7 @@ packages=(
   libbenchmark-dev
   librocksdb-dev libhiredis-dev redis-server redis-tools
   libmaxminddb-dev mmdb-bin
-  libre2-dev
+  libre2-dev libjemalloc-dev
   libcurl4-openssl-dev libssl-dev python3
 )
 

@@ -15,6 +15,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
+#include "server/common/allocator.h"
 #include "server/common/file_stamp.h"
 #include "server/common/status_macros.h"
 #include "server/service/engine_holder.h"
@@ -93,7 +94,8 @@ class Runner {
                           {"config", config.path},
                           {"detectors", DescribeDetectors(**engine)},
                           {"state", (*store)->Describe()},
-                          {"mode", config.mode == Mode::kMonitor ? "monitor" : "enforce"}});
+                          {"mode", config.mode == Mode::kMonitor ? "monitor" : "enforce"},
+                          {"allocator", AllocatorName()}});
 
     {
       absl::MutexLock lock(&reload_mu_);
