@@ -253,8 +253,7 @@ int main(int argc, char** argv) {
   std::unique_lock<std::mutex> lock(done_mu);
   done_cv.wait_for(lock, std::chrono::seconds(calls > 0 ? 3600 : 10),
                    [&] { return in_flight.load() == 0; });
-  recorder.Report(calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count()
-                            : o.seconds,
-                  o);
+  recorder.Report(
+      calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count() : o.seconds, o);
   return 0;
 }

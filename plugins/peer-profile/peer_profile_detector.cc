@@ -185,24 +185,30 @@ PeerProfileDetector::PeerProfileDetector(const riskd::Settings& settings)
   }
 }
 
-LoginFeatures PeerProfileDetector::Features(const riskd::Event& event) const {
-  std::optional<Location> where;
-  uint32_t asn = 0;
-  const riskd_ip_family family = event.ip_family();
-  if (family != RISKD_IP_NONE) {
-    asn = asns_.Find(family, event.ip_bytes());
-    std::optional<riskd_geoip::GeoLocation> found;
-    if (family == RISKD_IP_V4) {
-      found = geo_.LookupV4(*reinterpret_cast<const uint8_t(*)[4]>(event.ip_bytes()));
-    } else {
-      found = geo_.LookupV6(*reinterpret_cast<const uint8_t(*)[16]>(event.ip_bytes()));
-    }
-    if (found) {
-      where = Location{std::move(found->country_code), std::nullopt};
-      if (found->has_coordinates) where->longitude = found->longitude;
-    }
+IpLookup PeerProfileDetector::LookUp(riskd_ip_family family, const uint8_t* ip_bytes) const {
+  IpLookup lookup{.asn = asns_.Find(family, ip_bytes)};
+  std::optional<riskd_geoip::GeoLocation> found;
+  if (family == RISKD_IP_V4) {
+    found = geo_.LookupV4(*reinterpret_cast<const uint8_t(*)[4]>(ip_bytes));
+  } else {
+    found = geo_.LookupV6(*reinterpret_cast<const uint8_t(*)[16]>(ip_bytes));
   }
-  return ExtractFeatures(event, where, asn);
+  if (found) {
+    lookup.where = Location{std::move(found->country_code), std::nullopt};
+    if (found->has_coordinates) lookup.where->longitude = found->longitude;
+  }
+  return lookup;
+}
+
+LoginFeatures PeerProfileDetector::Features(const riskd::Event& event) const {
+  const riskd_ip_family family = event.ip_family();
+  if (family == RISKD_IP_NONE) return ExtractFeatures(event, std::nullopt, 0);
+  std::optional<IpLookup> lookup = memo_.Find(family, event.ip_bytes());
+  if (!lookup) {
+    lookup = LookUp(family, event.ip_bytes());
+    memo_.Remember(family, event.ip_bytes(), *lookup);
+  }
+  return ExtractFeatures(event, lookup->where, lookup->asn);
 }
 
 std::optional<int> PeerProfileDetector::YoungBucket(const riskd::Event& event,

@@ -12,6 +12,7 @@
 
 #include "geo_database.h"
 #include "global_sketch.h"
+#include "ip_lookup_memo.h"
 #include "iprange/asn_table.h"
 #include "login_features.h"
 #include "peer_population.h"
@@ -38,10 +39,13 @@ class PeerProfileDetector {
   // through `result`.
   void Evaluate(const riskd::Event& event, riskd::Result& result) const;
 
-  // The event's features (two database lookups and the user-agent parse).
+  // The event's features (two database lookups, unless this thread's last
+  // event had the same IP, and the user-agent parse).
   LoginFeatures Features(const riskd::Event& event) const;
 
  private:
+  // The IP's ASN and location, from the databases.
+  IpLookup LookUp(riskd_ip_family family, const uint8_t* ip_bytes) const;
   // The age bucket of a young account at the event, or nullopt.
   std::optional<int> YoungBucket(const riskd::Event& event, int64_t at_ms) const;
   // The profile score, raising its signals.
@@ -50,6 +54,7 @@ class PeerProfileDetector {
 
   riskd_iprange::AsnTable asns_;
   riskd_geoip::GeoDatabase geo_;
+  IpLookupMemo memo_;
   ModelParameters model_;
   uint32_t learning_logins_;
   double score_midpoint_;

@@ -52,11 +52,10 @@ std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
 // Writes the user's updated record, this answer and the detectors' writes in
 // one batch (see user_update.h: the detectors' writes, being unguarded, are
 // applied once however often the record is). Returns the case steps raised.
-absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& config,
-                                             const NormalizedEvent& event, const Decision& decision,
-                                             bool with_verdict,
-                                             std::optional<std::string> user_bytes,
-                                             const riskd::v1::AuthenticateResponse& response) {
+absl::StatusOr<std::vector<CaseStep>> Record(
+    StateStore& store, const Config& config, const NormalizedEvent& event, const Decision& decision,
+    bool with_verdict, std::optional<std::string> user_bytes, UserRecord* parsed_record,
+    google::protobuf::Arena& arena, const riskd::v1::AuthenticateResponse& response) {
   std::vector<StateStore::Mutation> answer;
   if (!event.request_id_generated && with_verdict) {
     answer.push_back({ResponseKey(event.user_id, event.request_id), response.SerializeAsString(),
@@ -69,7 +68,6 @@ absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& co
     RISKD_RETURN_IF_ERROR(store.Commit(std::move(batch)).status());
     return std::vector<CaseStep>{};
   }
-  google::protobuf::Arena arena;
   RISKD_ASSIGN_OR_RETURN(
       UserUpdateResult result,
       UpdateUser(
@@ -83,7 +81,7 @@ absl::StatusOr<std::vector<CaseStep>> Record(StateStore& store, const Config& co
                                               event.request_id, event.occurred_at);
             return change;
           },
-          arena));
+          arena, parsed_record));
   return std::move(result.change.steps);
 }
 
@@ -164,11 +162,18 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
     }
   }
 
-  // 2. Decide, knowing what the user said about this device.
+  // 2. Decide, knowing what the user said about this device. The record is
+  // parsed once, here, and updated in place when the event is recorded.
+  google::protobuf::Arena arena;
+  UserRecord* record = nullptr;
   riskd_device_trust trust = RISKD_DEVICE_UNKNOWN;
   if (user_bytes) {
-    UserRecord record;
-    if (record.ParseFromString(*user_bytes)) trust = TrustOf(record, event.device_id);
+    record = google::protobuf::Arena::CreateMessage<UserRecord>(&arena);
+    if (record->ParseFromString(*user_bytes)) {
+      trust = TrustOf(*record, event.device_id);
+    } else {
+      record = nullptr;  // UpdateUser parses it again and reports DATA_LOSS
+    }
   }
   Decision decision = engine->Decide(event, abi_event, &detector_state, trust);
   riskd::v1::AuthenticateResponse response;
@@ -177,8 +182,9 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
   // 3. Record, before replying.
   std::vector<CaseStep> steps;
   if (state_error.empty()) {
-    absl::StatusOr<std::vector<CaseStep>> recorded = Record(
-        store_, engine->config(), event, decision, with_verdict, std::move(user_bytes), response);
+    absl::StatusOr<std::vector<CaseStep>> recorded =
+        Record(store_, engine->config(), event, decision, with_verdict, std::move(user_bytes),
+               record, arena, response);
     if (recorded.ok()) {
       steps = *std::move(recorded);
     } else {

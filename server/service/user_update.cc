@@ -21,12 +21,16 @@ absl::StatusOr<UserUpdateResult> UpdateUser(StateStore& store, absl::string_view
                                             std::optional<std::string> bytes,
                                             std::vector<StateStore::Transaction> unguarded,
                                             const UserChangeFn& apply,
-                                            google::protobuf::Arena& arena) {
+                                            google::protobuf::Arena& arena,
+                                            riskd::state::v1::UserRecord* parsed) {
   const std::string user_key = UserKey(user_id);
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    const bool reuse = attempt == 0 && parsed != nullptr;
     UserUpdateResult result{
-        .record = google::protobuf::Arena::CreateMessage<riskd::state::v1::UserRecord>(&arena)};
-    if (bytes && !result.record->ParseFromString(*bytes)) {
+        .record =
+            reuse ? parsed
+                  : google::protobuf::Arena::CreateMessage<riskd::state::v1::UserRecord>(&arena)};
+    if (bytes && !reuse && !result.record->ParseFromString(*bytes)) {
       return absl::DataLossError(
           absl::StrCat("the stored record of user ", user_id, " cannot be read"));
     }

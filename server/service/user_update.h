@@ -47,11 +47,14 @@ struct UserUpdateResult {
 // keys' writes, applied once) in the same batch. DATA_LOSS for a record that
 // does not parse, ABORTED after too many lost races, UNAVAILABLE from the store.
 // Records are built on `arena`: a record's many small parts come and go at once.
+// `parsed`, when not null, is `bytes` already parsed on `arena` by the caller:
+// the first attempt changes it instead of parsing the bytes again.
 absl::StatusOr<UserUpdateResult> UpdateUser(StateStore& store, absl::string_view user_id,
                                             std::optional<std::string> bytes,
                                             std::vector<StateStore::Transaction> unguarded,
                                             const UserChangeFn& apply,
-                                            google::protobuf::Arena& arena);
+                                            google::protobuf::Arena& arena,
+                                            riskd::state::v1::UserRecord* parsed = nullptr);
 
 }  // namespace riskd
 
