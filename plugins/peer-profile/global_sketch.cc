@@ -56,13 +56,13 @@ GlobalCounts GlobalSketch::Read(const LoginFeatures& login, int64_t unix_ms,
 void GlobalSketch::Add(const LoginFeatures& login, const CountedWindows& before, int64_t unix_ms,
                        riskd::Result& result) const {
   for (const Window& w : windows_.NotCountedIn(before[kFeatureCount], unix_ms)) {
-    result.AddToCounter(TotalKey(w), 1, windows_.ttl_ms());
+    result.AddToSharedCounter(TotalKey(w), 1, windows_.ttl_ms());
   }
   for (int f = 0; f < kFeatureCount; ++f) {
     if (!login.present[f]) continue;
     for (const Window& w : windows_.NotCountedIn(before[f], unix_ms)) {
       for (int row = 0; row < depth_; ++row) {
-        result.AddToCounter(CellKey(w, static_cast<Feature>(f), row, login.hash[f]), 1,
+        result.AddToSharedCounter(CellKey(w, static_cast<Feature>(f), row, login.hash[f]), 1,
                             windows_.ttl_ms());
       }
     }

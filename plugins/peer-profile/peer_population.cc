@@ -70,11 +70,11 @@ PopulationStats PeerPopulation::Read(int bucket, int64_t unix_ms, StateReader& s
 void PeerPopulation::Add(int bucket, const Activity& activity, int64_t unix_ms,
                          riskd::Result& result) const {
   for (const Window& w : windows_.ForWrite(unix_ms)) {
-    result.AddToCounter(Key(w, bucket, "n"), 1, windows_.ttl_ms());
+    result.AddToSharedCounter(Key(w, bucket, "n"), 1, windows_.ttl_ms());
     for (int m = 0; m < kMetricCount; ++m) {
       const int64_t scaled = std::llround(activity[m] * kScale[m]);
-      result.AddToCounter(Key(w, bucket, kSumFields[m]), scaled, windows_.ttl_ms());
-      result.AddToCounter(Key(w, bucket, kSquareFields[m]), scaled * scaled, windows_.ttl_ms());
+      result.AddToSharedCounter(Key(w, bucket, kSumFields[m]), scaled, windows_.ttl_ms());
+      result.AddToSharedCounter(Key(w, bucket, kSquareFields[m]), scaled * scaled, windows_.ttl_ms());
     }
   }
 }

@@ -77,7 +77,8 @@ class TestStore {
               &TestStore::OnSignal,
               &TestStore::OnError,
               &TestStore::OnPut,
-              &TestStore::OnAdd},
+              &TestStore::OnAdd,
+              &TestStore::OnAdd},  // shared counters: applied at once here
         result_(sink_) {}
   TestStore(const TestStore&) = delete;
   TestStore& operator=(const TestStore&) = delete;

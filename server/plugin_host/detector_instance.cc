@@ -32,6 +32,11 @@ void OnAdd(void* context, riskd_string key, int64_t delta, int64_t ttl_ms) {
       {std::string(key.data, key.size), std::nullopt, delta, ttl_ms});
 }
 
+void OnSharedAdd(void* context, riskd_string key, int64_t delta, int64_t ttl_ms) {
+  static_cast<Collector*>(context)->run->writes.push_back(
+      {std::string(key.data, key.size), std::nullopt, delta, ttl_ms, /*shared=*/true});
+}
+
 void OnWant(void* context, riskd_string key) {
   static_cast<std::vector<std::string>*>(context)->emplace_back(key.data, key.size);
 }
@@ -78,7 +83,8 @@ DetectorInstance::~DetectorInstance() { library_->destroy()(detector_); }
 DetectorRun DetectorInstance::Evaluate(const riskd_event& event, absl::Duration timeout) const {
   DetectorRun run;
   Collector collector{&run};
-  riskd_result_sink sink{&collector, &OnScore, &OnSignal, &OnError, &OnPut, &OnAdd};
+  riskd_result_sink sink{&collector, &OnScore,  &OnSignal,   &OnError,
+                         &OnPut,     &OnAdd,    &OnSharedAdd};
 
   auto start = std::chrono::steady_clock::now();
   int32_t rc = library_->evaluate()(detector_, &event, &sink);

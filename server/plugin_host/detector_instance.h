@@ -25,6 +25,7 @@ struct StateWrite {
   std::optional<std::string> value;  // put, unless `add` is set
   std::optional<int64_t> add;        // add to a counter
   int64_t ttl_ms = 0;
+  bool shared = false;  // an add that may be summed and written later (ABI 1.4)
 };
 
 // What one evaluation produced. `error` is set when the result is unusable

@@ -31,12 +31,13 @@ constexpr absl::string_view kPageTokenVersion = "1:";
 
 // The state writes detectors asked for, unguarded, one transaction per hash
 // tag: keys of one tag share a Redis slot, so each group is one script call
-// instead of one per key.
+// instead of one per key. Shared counters go to SharedCounters instead.
 std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
   std::vector<StateStore::Transaction> writes;
   absl::flat_hash_map<std::string, size_t> by_tag;
   for (const DetectorOutcome& d : decision.detectors) {
     for (const StateWrite& w : d.run.writes) {
+      if (w.shared) continue;
       StateStore::Mutation m{.key = PluginStateKey(d.name, w.key),
                              .value = w.value,
                              .ttl = absl::Milliseconds(w.ttl_ms),
@@ -83,6 +84,16 @@ absl::StatusOr<std::vector<CaseStep>> Record(
           },
           arena, parsed_record));
   return std::move(result.change.steps);
+}
+
+// Hands the detectors' shared-counter adds to `shared`, which writes them
+// within a second (see shared_counters.h).
+void AddSharedCounters(SharedCounters& shared, const Decision& decision) {
+  for (const DetectorOutcome& d : decision.detectors) {
+    for (const StateWrite& w : d.run.writes) {
+      if (w.shared) shared.Add(PluginStateKey(d.name, w.key), *w.add, absl::Milliseconds(w.ttl_ms));
+    }
+  }
 }
 
 // Counts the event in the funnel: logins, the verdict, the webhooks raised.
@@ -187,6 +198,7 @@ absl::StatusOr<riskd::v1::AuthenticateResponse> DecisionFlow::Run(absl::string_v
                record, arena, response);
     if (recorded.ok()) {
       steps = *std::move(recorded);
+      AddSharedCounters(shared_counters_, decision);  // with the event, as its other writes
     } else {
       state_error = std::string(recorded.status().message());
     }

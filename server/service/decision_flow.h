@@ -16,14 +16,16 @@
 #include "riskd/v1/riskd.pb.h"
 #include "server/funnel/funnel_counters.h"
 #include "server/service/engine_holder.h"
+#include "server/state/shared_counters.h"
 #include "server/state/state_store.h"
 
 namespace riskd {
 
 class DecisionFlow {
  public:
-  DecisionFlow(const EngineHolder& engines, StateStore& store, FunnelRecorder& funnel)
-      : engines_(engines), store_(store), funnel_(funnel) {}
+  DecisionFlow(const EngineHolder& engines, StateStore& store, FunnelRecorder& funnel,
+               SharedCounters& shared_counters)
+      : engines_(engines), store_(store), funnel_(funnel), shared_counters_(shared_counters) {}
 
   absl::StatusOr<riskd::v1::AuthenticateResponse> Authenticate(const riskd::v1::Event& event);
   absl::StatusOr<riskd::v1::TrackResponse> Track(const riskd::v1::Event& event);
@@ -42,6 +44,7 @@ class DecisionFlow {
   const EngineHolder& engines_;
   StateStore& store_;
   FunnelRecorder& funnel_;
+  SharedCounters& shared_counters_;
 };
 
 }  // namespace riskd

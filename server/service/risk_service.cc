@@ -7,6 +7,8 @@ namespace {
 constexpr int kIoThreads = 8;
 // How often the funnel's counters are written (see funnel_counters.h).
 constexpr absl::Duration kFunnelFlushInterval = absl::Seconds(1);
+// How often detectors' shared counters are written (see shared_counters.h).
+constexpr absl::Duration kSharedCounterFlushInterval = absl::Seconds(1);
 
 grpc::Status ToGrpc(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
@@ -16,7 +18,8 @@ grpc::Status ToGrpc(const absl::Status& status) {
 
 RiskService::RiskService(const EngineHolder& engines, StateStore& store)
     : funnel_(store, kFunnelFlushInterval),
-      flow_(engines, store, funnel_),
+      shared_counters_(store, kSharedCounterFlushInterval),
+      flow_(engines, store, funnel_, shared_counters_),
       recovery_(engines, store, funnel_),
       io_pool_(store.MayBlock() ? std::make_unique<ThreadPool>(kIoThreads) : nullptr) {}
 

@@ -54,7 +54,8 @@ class RiskService final : public riskd::v1::RiskService::CallbackService {
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Response* response,
                                   Work work);
 
-  FunnelRecorder funnel_;  // before the flows that count into it
+  FunnelRecorder funnel_;           // before the flows that count into it
+  SharedCounters shared_counters_;  // likewise
   DecisionFlow flow_;
   RecoveryFlow recovery_;
   std::unique_ptr<ThreadPool> io_pool_;  // only for stores that may block

@@ -45,7 +45,7 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
   std::string line = OnlyLine(f.start_output);
   EXPECT_NE(line.find("riskd.yaml:2: detectors[0].plugin: "), std::string::npos) << line;
   EXPECT_NE(line.find("test-plugins/riskd-wrong_major.so: built for detector API 2.0, but this "
-                      "riskd speaks 1.3 (the major version must match)"),
+                      "riskd speaks 1.4 (the major version must match)"),
             std::string::npos)
       << line;
   EXPECT_EQ(OnlyLine(f.check_output), line);
@@ -54,8 +54,8 @@ TEST(PluginLoadingTest, WrongAbiMajorIsRefusedNamingTheFile) {
 TEST(PluginLoadingTest, NewerAbiMinorIsRefused) {
   Failure f = ExpectBothFail(PluginConfig("riskd-newer_minor.so"));
   EXPECT_NE(OnlyLine(f.start_output)
-                .find("riskd-newer_minor.so: built for detector API 1.4, "
-                      "newer than this riskd's 1.3"),
+                .find("riskd-newer_minor.so: built for detector API 1.5, "
+                      "newer than this riskd's 1.4"),
             std::string::npos)
       << f.start_output;
 }

@@ -4,9 +4,11 @@
 // that should, and the user listings.
 #include <signal.h>
 
+#include <cstring>
 #include <optional>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -257,6 +259,56 @@ TEST_P(StateTest, ListUsersFiltersByFlagAndRiskAndPages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StateTest, StateEngines(), StateEngineName);
+
+// A detector's shared counter (ABI 1.4): adds are summed in riskd's memory and
+// written about once a second, and a clean stop writes what is left.
+class SharedCounterTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    const std::optional<std::string> state = StateConfigFor(GetParam());
+    ASSERT_TRUE(state.has_value());
+    config_ = WriteConfig(dir_, *state + R"(
+detectors:
+  - plugin: @TEST_PLUGINS@/riskd-fixture.so
+    settings: {required_label: shared-counter-test, shared_count: true}
+)");
+    Start();
+  }
+  void Start() {
+    riskd_ = RiskdProcess::Start(config_, {"--data-dir", dir_ + "/data"});
+    ASSERT_NE(riskd_, nullptr);
+  }
+  std::string CountRead(const std::string& user) {
+    return SignalDetail(AuthenticateOk(*riskd_, BrowserLogin(user)), "fixture_other");
+  }
+
+  std::string dir_, config_;
+  std::unique_ptr<RiskdProcess> riskd_;
+};
+
+TEST_P(SharedCounterTest, AddsReachTheStoreWithinSecondsAndAtACleanStop) {
+  EXPECT_EQ(CountRead("s1"), "shared count 0");
+  for (const char* user : {"s2", "s3", "s4"}) CountRead(user);
+  // Four events added 1 each; a later event reads the sum once it is written
+  // (each read also adds 1, so poll by reading a growing count).
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  int read = 0, events = 4;
+  while (read < 4 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(200));
+    ASSERT_TRUE(absl::SimpleAtoi(CountRead("poller").substr(strlen("shared count ")), &read));
+    ++events;
+  }
+  EXPECT_GE(read, 4) << "the shared counter was not written within 10 s";
+  EXPECT_LE(read, events - 1) << "an event must not see more adds than were made before it";
+  // A clean stop writes the adds not written yet: none is lost.
+  riskd_->Signal(SIGTERM);
+  riskd_->WaitForExit();
+  Start();
+  EXPECT_EQ(CountRead("after-restart"), absl::StrCat("shared count ", events));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SharedCounterTest, StateEngines(), StateEngineName);
 
 }  // namespace
 }  // namespace riskd::testing

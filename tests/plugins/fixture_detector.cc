@@ -48,6 +48,11 @@ class FixtureDetector {
                  .type = RISKD_SETTING_BOOL,
                  .default_value = "false",
                  .description = "Count events per IP in state (ABI 1.2) and report the count."},
+                {.key = "shared_count",
+                 .type = RISKD_SETTING_BOOL,
+                 .default_value = "false",
+                 .description = "Count all events in a shared counter (ABI 1.4) and report "
+                                "the count read."},
                 {.key = "label_file",
                  .type = RISKD_SETTING_FILE,
                  .required = false,
@@ -73,6 +78,7 @@ class FixtureDetector {
         sleep_(std::chrono::milliseconds(settings.GetInt("sleep_ms"))),
         throw_message_(settings.GetString("throw_message")),
         count_per_ip_(settings.GetBool("count_per_ip")),
+        shared_count_(settings.GetBool("shared_count")),
         echo_property_(settings.GetString("echo_property")) {
     if (settings.Has("label_file")) {
       std::ifstream file(settings.GetString("label_file"));
@@ -87,6 +93,7 @@ class FixtureDetector {
   }
 
   std::vector<std::string> StateKeys(const riskd::Event& event) const {
+    if (shared_count_) return {kSharedCountKey};
     if (!count_per_ip_ || event.ip().empty()) return {};
     return {CountKey(event), LastUserKey(event)};
   }
@@ -112,6 +119,11 @@ class FixtureDetector {
       result.AddToCounter(CountKey(event), 1, /*ttl_ms=*/60'000);
       result.PutState(LastUserKey(event), event.user_id());
     }
+    if (shared_count_) {
+      std::string read(event.state(kSharedCountKey).value_or("0"));
+      result.AddSignal("fixture_other", "shared count " + read);
+      result.AddToSharedCounter(kSharedCountKey, 1, /*ttl_ms=*/600'000);
+    }
     if (!echo_property_.empty()) {
       if (std::optional<std::string_view> value = event.property(echo_property_)) {
         result.AddSignal("fixture_other", echo_property_ + "=" + std::string(*value));
@@ -133,7 +145,9 @@ class FixtureDetector {
   std::chrono::milliseconds sleep_;
   std::string throw_message_;
   std::string label_;  // from label_file
+  static constexpr char kSharedCountKey[] = "shared:events";
   bool count_per_ip_;
+  bool shared_count_;
   std::string echo_property_;
 
   // Both keys carry the IP as hash tag: one Redis slot per IP.

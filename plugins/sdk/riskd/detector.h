@@ -142,6 +142,12 @@ class Result {
   void AddToCounter(std::string_view key, int64_t delta, int64_t ttl_ms = 0) {
     sink_.add_to_counter(sink_.host_context, Borrow(key), delta, ttl_ms);
   }
+  // Adds to a counter that many events share (ABI 1.4): riskd sums the adds
+  // in memory and writes them about once a second, so reads may be up to a
+  // second behind. For statistics, not for counts each event must see.
+  void AddToSharedCounter(std::string_view key, int64_t delta, int64_t ttl_ms = 0) {
+    sink_.add_to_shared_counter(sink_.host_context, Borrow(key), delta, ttl_ms);
+  }
 
  private:
   const riskd_result_sink& sink_;

@@ -1,8 +1,10 @@
 /*
- * riskd detector plugin ABI, version 1.2.
+ * riskd detector plugin ABI, version 1.4.
  *
  * 1.1 added RISKD_SETTING_FILE. 1.2 added state: riskd_detector_state_keys,
  * riskd_event.state and riskd_result_sink.put_state / add_to_counter.
+ * 1.3 added riskd_event.device_trust. 1.4 added
+ * riskd_result_sink.add_to_shared_counter.
  * A plugin built for an older minor loads in a newer host.
  *
  * A detector plugin is a shared library that exports the C functions declared
@@ -48,6 +50,14 @@
  *   Redis Cluster slot. Counters are decimal text, shared safely by every
  *   riskd replica; their expiry is fixed when they are created, so a counter
  *   per time bucket ends with its window.
+ *   Shared counters (1.4, add_to_shared_counter) are for statistics that
+ *   many events add to, such as a population's frequencies: the host sums
+ *   every event's adds to a key in memory and writes the sums about once a
+ *   second, so that a popular counter costs one write a second instead of
+ *   one per event. Reads see the counter as of the last write (up to about a
+ *   second behind), and a riskd killed with -9 loses the last second's adds.
+ *   Use add_to_counter where each event must see the one before it (rate
+ *   limits, attack counters).
  *   4. riskd_detector_destroy() is called once per instance, after the last
  *      evaluate on it has returned.
  *
@@ -73,7 +83,7 @@ extern "C" {
 #endif
 
 #define RISKD_DETECTOR_API_MAJOR 1
-#define RISKD_DETECTOR_API_MINOR 3
+#define RISKD_DETECTOR_API_MINOR 4
 
 #if defined(_WIN32)
 #define RISKD_EXPORT __declspec(dllexport)
@@ -238,6 +248,11 @@ typedef struct riskd_result_sink {
   /* 1.2: add to a counter atomically across replicas; ttl_ms applies when the
    * add creates it. */
   void (*add_to_counter)(void* host_context, riskd_string key, int64_t delta, int64_t ttl_ms);
+  /* 1.4: like add_to_counter, but the host may sum this add with other
+   * events' adds to the key and write it up to about a second later (see
+   * STATE). */
+  void (*add_to_shared_counter)(void* host_context, riskd_string key, int64_t delta,
+                                int64_t ttl_ms);
 } riskd_result_sink;
 
 typedef struct riskd_detector riskd_detector; /* opaque, plugin-defined */

@@ -133,7 +133,8 @@ class CapturedResult {
               &CapturedResult::OnSignal,
               &CapturedResult::OnError,
               &CapturedResult::OnPut,
-              &CapturedResult::OnAdd},
+              &CapturedResult::OnAdd,
+              &CapturedResult::OnSharedAdd},
         result_(sink_) {}
   CapturedResult(const CapturedResult&) = delete;
   CapturedResult& operator=(const CapturedResult&) = delete;
@@ -143,7 +144,9 @@ class CapturedResult {
   const std::vector<std::pair<std::string, std::string>>& signals() const { return signals_; }
   // State writes, in the order made.
   const std::vector<std::pair<std::string, std::string>>& puts() const { return puts_; }
+  // Counter adds, shared ones included; shared_adds() has those alone.
   const std::vector<std::pair<std::string, int64_t>>& adds() const { return adds_; }
+  const std::vector<std::pair<std::string, int64_t>>& shared_adds() const { return shared_adds_; }
   bool HasSignal(const std::string& name) const {
     return std::any_of(signals_.begin(), signals_.end(),
                        [&](const auto& s) { return s.first == name; });
@@ -163,6 +166,10 @@ class CapturedResult {
   static void OnAdd(void* self, riskd_string key, int64_t delta, int64_t) {
     static_cast<CapturedResult*>(self)->adds_.emplace_back(View(key), delta);
   }
+  static void OnSharedAdd(void* self, riskd_string key, int64_t delta, int64_t ttl_ms) {
+    OnAdd(self, key, delta, ttl_ms);
+    static_cast<CapturedResult*>(self)->shared_adds_.emplace_back(View(key), delta);
+  }
 
   riskd_result_sink sink_;
   Result result_;
@@ -170,6 +177,7 @@ class CapturedResult {
   std::vector<std::pair<std::string, std::string>> signals_;
   std::vector<std::pair<std::string, std::string>> puts_;
   std::vector<std::pair<std::string, int64_t>> adds_;
+  std::vector<std::pair<std::string, int64_t>> shared_adds_;
 };
 
 // A result that drops what a detector reports: for benchmarks, which measure
@@ -185,6 +193,7 @@ class DiscardedResult {
               [](void*, riskd_string, riskd_string) {},
               [](void*, riskd_string) {},
               [](void*, riskd_string, riskd_string, int64_t) {},
+              [](void*, riskd_string, int64_t, int64_t) {},
               [](void*, riskd_string, int64_t, int64_t) {}},
         result_(sink_) {}
   DiscardedResult(const DiscardedResult&) = delete;
