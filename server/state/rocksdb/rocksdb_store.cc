@@ -10,6 +10,7 @@
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/perf_level.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "server/state/rocksdb/value_envelope.h"
@@ -30,6 +31,17 @@ class ExpiryFilter final : public rocksdb::CompactionFilter {
   }
   const char* Name() const override { return "riskd.ExpiryFilter"; }
 };
+
+// RocksDB counts every key comparison into a thread-local perf context by
+// default: two thread-local look-ups across its shared library per comparison,
+// ~7% of a decision's instructions (bench/RESULTS.md). riskd reads none of
+// them. The level is per thread: set it once on each thread that calls in.
+void DisablePerfCountersOnThisThread() {
+  thread_local bool disabled = false;
+  if (disabled) return;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  disabled = true;
+}
 
 absl::Status Unavailable(const rocksdb::Status& s, absl::string_view what) {
   return absl::UnavailableError(absl::StrCat("rocksdb ", what, ": ", s.ToString()));
@@ -91,6 +103,7 @@ size_t RocksDbStore::StripeOf(absl::string_view key) {
 
 absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
     absl::Span<const std::string> keys) {
+  DisablePerfCountersOnThisThread();
   const int64_t now = NowMs();
   std::vector<std::optional<std::string>> out(keys.size());
   std::vector<size_t> missed;
@@ -131,6 +144,7 @@ absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
 }
 
 absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> transactions) {
+  DisablePerfCountersOnThisThread();
   // Lock the stripe of every key the batch reads or writes, in order (no
   // deadlock), so that all guards are checked, all writes made and the cache
   // updated as one atomic step.
@@ -246,6 +260,7 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
 
 absl::StatusOr<StateStore::ScanPage> RocksDbStore::Scan(absl::string_view prefix,
                                                         absl::string_view cursor, size_t limit) {
+  DisablePerfCountersOnThisThread();
   // The cursor is the last key returned: key order makes the scan stable
   // whatever is written meanwhile.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
