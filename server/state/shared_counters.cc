@@ -1,5 +1,7 @@
 #include "server/state/shared_counters.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -7,6 +9,15 @@
 #include "server/state/state_keys.h"
 
 namespace riskd {
+namespace {
+
+// Transactions per Commit. A commit holds the store's locks of every key it
+// writes until it returns, and decisions on those locks wait: a second's worth
+// of adds (thousands of keys after a burst of new users) in one commit would
+// stall them for tens of milliseconds.
+constexpr size_t kTransactionsPerCommit = 32;
+
+}  // namespace
 
 SharedCounters::SharedCounters(StateStore& store, absl::Duration flush_interval)
     : store_(store), flusher_([this, flush_interval] { FlushLoop(flush_interval); }) {}
@@ -43,17 +54,26 @@ absl::Status SharedCounters::Flush() {
     if (added) batch.emplace_back();
     batch[it->second].mutations.push_back({.key = key, .ttl = pending.ttl, .add = pending.sum});
   }
-  if (batch.empty()) return absl::OkStatus();
-  absl::StatusOr<std::vector<bool>> done = store_.Commit(std::move(batch));
-  if (done.ok()) return absl::OkStatus();
-  // Not written: keep the sums for the next flush. (On UNAVAILABLE Redis may
-  // have applied some; counting twice is the lesser harm than losing.)
-  absl::MutexLock lock(&mu_);
-  for (const auto& [key, pending] : taken) {
-    auto [it, inserted] = pending_.try_emplace(key, pending);
-    if (!inserted) it->second.sum += pending.sum;
+  for (size_t first = 0; first < batch.size(); first += kTransactionsPerCommit) {
+    const size_t end = std::min(batch.size(), first + kTransactionsPerCommit);
+    std::vector<StateStore::Transaction> chunk(std::make_move_iterator(batch.begin() + first),
+                                               std::make_move_iterator(batch.begin() + end));
+    absl::StatusOr<std::vector<bool>> done = store_.Commit(chunk);
+    if (done.ok()) continue;
+    // Not written: keep this chunk's sums and the rest for the next flush.
+    // (On UNAVAILABLE Redis may have applied some; counting twice is the
+    // lesser harm than losing.)
+    for (size_t t = end; t < batch.size(); ++t) chunk.push_back(std::move(batch[t]));
+    absl::MutexLock lock(&mu_);
+    for (const StateStore::Transaction& t : chunk) {
+      for (const StateStore::Mutation& m : t.mutations) {
+        auto [it, inserted] = pending_.try_emplace(m.key, Pending{.sum = 0, .ttl = m.ttl});
+        it->second.sum += *m.add;
+      }
+    }
+    return done.status();
   }
-  return done.status();
+  return absl::OkStatus();
 }
 
 void SharedCounters::FlushLoop(absl::Duration interval) {

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "absl/synchronization/notification.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/state/rocksdb/rocksdb_store.h"
@@ -77,21 +77,23 @@ TEST(SharedCountersTest, WritesWhatIsLeftWhenDestroyed) {
   EXPECT_EQ(Read(*store, "left"), "9");
 }
 
-// Fails the first Commit, then writes to the real store.
-class FailingOnce final : public StateStore {
+// Writes to the real store, failing the Commit numbered `fail_at` (0: none),
+// and remembers how many transactions each Commit carried.
+class WrappedStore final : public StateStore {
  public:
-  explicit FailingOnce(StateStore& real) : real_(real) {}
+  WrappedStore(StateStore& real, int fail_at) : real_(real), fail_at_(fail_at) {}
   absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       absl::Span<const std::string> keys) override {
     return real_.MultiGet(keys);
   }
   absl::StatusOr<std::vector<bool>> Commit(std::vector<Transaction> transactions) override {
-    if (!failed_) {
-      failed_ = true;
+    commit_sizes_.push_back(transactions.size());
+    if (static_cast<int>(commit_sizes_.size()) == fail_at_) {
       return absl::UnavailableError("store down");
     }
     return real_.Commit(std::move(transactions));
   }
+  const std::vector<size_t>& commit_sizes() const { return commit_sizes_; }
   absl::StatusOr<ScanPage> Scan(absl::string_view prefix, absl::string_view cursor,
                                 size_t limit) override {
     return real_.Scan(prefix, cursor, limit);
@@ -101,18 +103,39 @@ class FailingOnce final : public StateStore {
 
  private:
   StateStore& real_;
-  bool failed_ = false;
+  int fail_at_;
+  std::vector<size_t> commit_sizes_;
 };
 
 TEST(SharedCountersTest, KeepsTheSumsOfAFailedWriteForTheNextFlush) {
   std::unique_ptr<RocksDbStore> store = OpenStore();
-  FailingOnce failing(*store);
+  WrappedStore failing(*store, /*fail_at=*/1);
   SharedCounters counters(failing, kNoTimedFlush);
   counters.Add("kept", 2, absl::ZeroDuration());
   EXPECT_EQ(counters.Flush().code(), absl::StatusCode::kUnavailable);
   counters.Add("kept", 3, absl::ZeroDuration());
   ASSERT_TRUE(counters.Flush().ok());
   EXPECT_EQ(Read(*store, "kept"), "5");
+}
+
+// A second's adds after a burst of new users touch thousands of keys: they go
+// in several small commits, so that no commit holds decisions' locks for long,
+// and a commit that fails keeps its sums and the rest's.
+TEST(SharedCountersTest, ManyKeysGoInSmallCommitsAndAFailedOneKeepsWhatIsLeft) {
+  std::unique_ptr<RocksDbStore> store = OpenStore();
+  WrappedStore wrapped(*store, /*fail_at=*/2);
+  SharedCounters counters(wrapped, kNoTimedFlush);
+  for (int i = 0; i < 100; ++i) counters.Add(absl::StrCat("{ip", i, "}:n"), 1, absl::ZeroDuration());
+  EXPECT_EQ(counters.Flush().code(), absl::StatusCode::kUnavailable);
+  ASSERT_EQ(wrapped.commit_sizes().size(), 2u) << "stops at the failed commit";
+  ASSERT_TRUE(counters.Flush().ok());
+  size_t transactions = 0;
+  for (size_t size : wrapped.commit_sizes()) {
+    EXPECT_LE(size, 32u);
+    transactions += size;
+  }
+  EXPECT_EQ(transactions, 100u + wrapped.commit_sizes()[1]) << "the failed commit's keys again";
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(Read(*store, absl::StrCat("{ip", i, "}:n")), "1") << i;
 }
 
 }  // namespace
