@@ -63,7 +63,7 @@ void GlobalSketch::Add(const LoginFeatures& login, const CountedWindows& before,
     for (const Window& w : windows_.NotCountedIn(before[f], unix_ms)) {
       for (int row = 0; row < depth_; ++row) {
         result.AddToSharedCounter(CellKey(w, static_cast<Feature>(f), row, login.hash[f]), 1,
-                            windows_.ttl_ms());
+                                  windows_.ttl_ms());
       }
     }
   }

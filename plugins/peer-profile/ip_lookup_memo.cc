@@ -40,8 +40,7 @@ std::optional<IpLookup> IpLookupMemo::Find(int32_t family, const uint8_t* ip_byt
   return lookup;
 }
 
-void IpLookupMemo::Remember(int32_t family, const uint8_t* ip_bytes,
-                            const IpLookup& lookup) const {
+void IpLookupMemo::Remember(int32_t family, const uint8_t* ip_bytes, const IpLookup& lookup) const {
   if (lookup.where && lookup.where->country_code.size() > kMaxCountry) {
     last.memo_id = 0;
     return;

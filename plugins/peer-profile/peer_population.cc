@@ -74,7 +74,8 @@ void PeerPopulation::Add(int bucket, const Activity& activity, int64_t unix_ms,
     for (int m = 0; m < kMetricCount; ++m) {
       const int64_t scaled = std::llround(activity[m] * kScale[m]);
       result.AddToSharedCounter(Key(w, bucket, kSumFields[m]), scaled, windows_.ttl_ms());
-      result.AddToSharedCounter(Key(w, bucket, kSquareFields[m]), scaled * scaled, windows_.ttl_ms());
+      result.AddToSharedCounter(Key(w, bucket, kSquareFields[m]), scaled * scaled,
+                                windows_.ttl_ms());
     }
   }
 }

@@ -67,7 +67,9 @@ struct PolicyConfig {
 struct StateConfig {
   enum class Engine { kRocksDb, kRedisCluster };
   Engine engine = Engine::kRocksDb;
-  bool sync_writes = false;              // rocksdb: fsync every commit
+  bool sync_writes = false;  // rocksdb: fsync every commit
+  // rocksdb: recent values kept in riskd's memory (see RocksDbOptions).
+  size_t value_cache_bytes = size_t{256} << 20;
   std::vector<std::string> redis_nodes;  // seed nodes, "host:port"
   std::string redis_key_prefix;          // lets deployments share a cluster
   absl::Duration redis_connect_timeout = absl::Milliseconds(200);

@@ -30,11 +30,11 @@ class ConfigParser {
     if (!root.IsDefined() || root.IsNull()) {
       return yaml_.Error(root, "", "the file is empty");
     }
-    RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(
-        root, "",
-        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner", "thresholds",
-         "trusted_proxies", "detectors", "policies", "reload", "shutdown_grace_ms", "state",
-         "funnel", "webhooks", "geoip", "identity"}));
+    RISKD_RETURN_IF_ERROR(
+        yaml_.CheckKeys(root, "",
+                        {"listen", "data_dir", "log_level", "mode", "on_detector_error", "combiner",
+                         "thresholds", "trusted_proxies", "detectors", "policies", "reload",
+                         "shutdown_grace_ms", "state", "funnel", "webhooks", "geoip", "identity"}));
 
     if (root["listen"]) {
       RISKD_ASSIGN_OR_RETURN(config.listen, yaml_.String(root["listen"], "listen"));
@@ -252,10 +252,15 @@ class ConfigParser {
                                                : StateConfig::Engine::kRocksDb;
     }
     if (const YAML::Node r = node["rocksdb"]) {
-      RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(r, "state.rocksdb", {"sync_writes"}));
+      RISKD_RETURN_IF_ERROR(yaml_.CheckKeys(r, "state.rocksdb", {"sync_writes", "value_cache_mb"}));
       if (r["sync_writes"]) {
         RISKD_ASSIGN_OR_RETURN(state.sync_writes,
                                yaml_.Bool(r["sync_writes"], "state.rocksdb.sync_writes"));
+      }
+      if (r["value_cache_mb"]) {
+        RISKD_ASSIGN_OR_RETURN(double mb, yaml_.DoubleIn(r["value_cache_mb"],
+                                                         "state.rocksdb.value_cache_mb", 0, 65536));
+        state.value_cache_bytes = static_cast<size_t>(mb * (1 << 20));
       }
     }
     if (const YAML::Node r = node["redis_cluster"]) {

@@ -373,6 +373,14 @@ TEST_F(ConfigLoaderTest, StateDefaultsToRocksDbFailingOpen) {
   EXPECT_EQ(config.state.on_unavailable, FailMode::kOpen);
 }
 
+TEST_F(ConfigLoaderTest, RocksDbValueCacheSize) {
+  EXPECT_EQ(LoadOk("listen: 127.0.0.1:1\n").state.value_cache_bytes, size_t{256} << 20);
+  EXPECT_EQ(LoadOk("state:\n  rocksdb: {value_cache_mb: 32}\n").state.value_cache_bytes,
+            size_t{32} << 20);
+  ExpectError("state:\n  rocksdb:\n    value_cache_mb: -1\n", 3,
+              "state.rocksdb.value_cache_mb: must be between 0 and 65536, got -1");
+}
+
 TEST_F(ConfigLoaderTest, RedisClusterNeedsSeedNodes) {
   ExpectError("state:\n  engine: redis_cluster\n", 2,
               "state.redis_cluster.nodes: the redis_cluster engine needs at least one seed node");

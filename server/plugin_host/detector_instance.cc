@@ -83,8 +83,7 @@ DetectorInstance::~DetectorInstance() { library_->destroy()(detector_); }
 DetectorRun DetectorInstance::Evaluate(const riskd_event& event, absl::Duration timeout) const {
   DetectorRun run;
   Collector collector{&run};
-  riskd_result_sink sink{&collector, &OnScore,  &OnSignal,   &OnError,
-                         &OnPut,     &OnAdd,    &OnSharedAdd};
+  riskd_result_sink sink{&collector, &OnScore, &OnSignal, &OnError, &OnPut, &OnAdd, &OnSharedAdd};
 
   auto start = std::chrono::steady_clock::now();
   int32_t rc = library_->evaluate()(detector_, &event, &sink);

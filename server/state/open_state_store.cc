@@ -9,8 +9,10 @@ namespace riskd {
 absl::StatusOr<std::unique_ptr<StateStore>> OpenStateStore(const Config& config) {
   switch (config.state.engine) {
     case StateConfig::Engine::kRocksDb: {
-      absl::StatusOr<std::unique_ptr<RocksDbStore>> store = RocksDbStore::Open(
-          {.path = config.data_dir + "/state", .sync_writes = config.state.sync_writes});
+      absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
+          RocksDbStore::Open({.path = config.data_dir + "/state",
+                              .sync_writes = config.state.sync_writes,
+                              .value_cache_bytes = config.state.value_cache_bytes});
       if (!store.ok()) return store.status();
       return std::unique_ptr<StateStore>(*std::move(store));
     }

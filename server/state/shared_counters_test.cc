@@ -125,7 +125,8 @@ TEST(SharedCountersTest, ManyKeysGoInSmallCommitsAndAFailedOneKeepsWhatIsLeft) {
   std::unique_ptr<RocksDbStore> store = OpenStore();
   WrappedStore wrapped(*store, /*fail_at=*/2);
   SharedCounters counters(wrapped, kNoTimedFlush);
-  for (int i = 0; i < 100; ++i) counters.Add(absl::StrCat("{ip", i, "}:n"), 1, absl::ZeroDuration());
+  for (int i = 0; i < 100; ++i)
+    counters.Add(absl::StrCat("{ip", i, "}:n"), 1, absl::ZeroDuration());
   EXPECT_EQ(counters.Flush().code(), absl::StatusCode::kUnavailable);
   ASSERT_EQ(wrapped.commit_sizes().size(), 2u) << "stops at the failed commit";
   ASSERT_TRUE(counters.Flush().ok());

@@ -33,8 +33,11 @@ struct RocksDbOptions {
   size_t block_cache_bytes = 64 << 20;
   // One memtable's size.
   size_t write_buffer_bytes = 64 << 20;
-  // Recent values kept in riskd's memory (ValueCache), over all stripes.
-  size_t value_cache_bytes = 64 << 20;
+  // Recent values kept in riskd's memory (ValueCache), over all stripes. At
+  // 64 MiB the bench's 100,000-user mix (its ~18,000 active users, their
+  // detectors' keys and the keys found absent) evicted all the time; at 256
+  // MiB a decision costs ~28% less CPU (bench/RESULTS.md).
+  size_t value_cache_bytes = size_t{256} << 20;
   // Tests only: runs inside MultiGet between a read that missed the cache and
   // the cache's fill, to place a commit there.
   std::function<void()> after_read_before_cache_fill;
