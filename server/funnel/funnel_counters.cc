@@ -5,7 +5,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
-#include "server/common/logging.h"
 #include "server/common/status_macros.h"
 
 namespace riskd {
@@ -98,15 +97,9 @@ std::optional<FunnelCounter> CounterForFeedback(riskd::v1::FeedbackType type) {
 }
 
 FunnelRecorder::FunnelRecorder(StateStore& store, absl::Duration flush_interval)
-    : store_(store), flusher_([this, flush_interval] { FlushLoop(flush_interval); }) {}
+    : store_(store), flusher_("funnel counters", flush_interval, [this] { return Flush(); }) {}
 
-FunnelRecorder::~FunnelRecorder() {
-  stop_.Notify();
-  flusher_.join();
-  if (absl::Status s = Flush(); !s.ok()) {
-    LogWarning("funnel counters lost at shutdown", {{"error", std::string(s.message())}});
-  }
-}
+FunnelRecorder::~FunnelRecorder() { flusher_.Stop(); }
 
 void FunnelRecorder::Add(absl::Time at, FunnelCounter counter, int64_t n) {
   const int64_t minute = BucketStart(absl::ToUnixSeconds(at), 60);
@@ -154,14 +147,6 @@ absl::Status FunnelRecorder::Flush() {
     for (int c = 0; c < kFunnelCounterCount; ++c) it->second[c] += counts[c];
   }
   return done.status();
-}
-
-void FunnelRecorder::FlushLoop(absl::Duration interval) {
-  while (!stop_.WaitForNotificationWithTimeout(interval)) {
-    if (absl::Status s = Flush(); !s.ok()) {
-      LogWarning("funnel counters not written yet", {{"error", std::string(s.message())}});
-    }
-  }
 }
 
 absl::StatusOr<riskd::v1::GetFunnelStatsResponse> ReadFunnelStats(

@@ -13,14 +13,13 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "riskd/v1/riskd.pb.h"
+#include "server/common/periodic_flusher.h"
 #include "server/state/state_store.h"
 
 namespace riskd {
@@ -66,16 +65,13 @@ class FunnelRecorder {
   absl::Status Flush();
 
  private:
-  void FlushLoop(absl::Duration interval);
-
   StateStore& store_;
   absl::Mutex mu_;
   // Minute start (unix seconds) -> counts.
   absl::flat_hash_map<int64_t, std::array<int64_t, kFunnelCounterCount>> pending_
       ABSL_GUARDED_BY(mu_);
-  absl::Mutex flush_mu_;  // one flush at a time
-  absl::Notification stop_;
-  std::thread flusher_;
+  absl::Mutex flush_mu_;     // one flush at a time
+  PeriodicFlusher flusher_;  // last: its thread uses the members above
 };
 
 // GetFunnelStats: the counts per bucket in [from, to), zeros included.

@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "server/common/logging.h"
 #include "server/state/state_keys.h"
 
 namespace riskd {
@@ -20,15 +19,9 @@ constexpr size_t kTransactionsPerCommit = 32;
 }  // namespace
 
 SharedCounters::SharedCounters(StateStore& store, absl::Duration flush_interval)
-    : store_(store), flusher_([this, flush_interval] { FlushLoop(flush_interval); }) {}
+    : store_(store), flusher_("shared counters", flush_interval, [this] { return Flush(); }) {}
 
-SharedCounters::~SharedCounters() {
-  stop_.Notify();
-  flusher_.join();
-  if (absl::Status s = Flush(); !s.ok()) {
-    LogWarning("shared counters lost at shutdown", {{"error", std::string(s.message())}});
-  }
-}
+SharedCounters::~SharedCounters() { flusher_.Stop(); }
 
 void SharedCounters::Add(absl::string_view key, int64_t delta, absl::Duration ttl) {
   absl::MutexLock lock(&mu_);
@@ -74,14 +67,6 @@ absl::Status SharedCounters::Flush() {
     return done.status();
   }
   return absl::OkStatus();
-}
-
-void SharedCounters::FlushLoop(absl::Duration interval) {
-  while (!stop_.WaitForNotificationWithTimeout(interval)) {
-    if (absl::Status s = Flush(); !s.ok()) {
-      LogWarning("shared counters not written yet", {{"error", std::string(s.message())}});
-    }
-  }
 }
 
 }  // namespace riskd

@@ -11,13 +11,12 @@
 
 #include <cstdint>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "server/common/periodic_flusher.h"
 #include "server/state/state_store.h"
 
 namespace riskd {
@@ -44,14 +43,11 @@ class SharedCounters {
     int64_t sum = 0;
     absl::Duration ttl;
   };
-  void FlushLoop(absl::Duration interval);
-
   StateStore& store_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Pending> pending_ ABSL_GUARDED_BY(mu_);
-  absl::Mutex flush_mu_;  // one flush at a time
-  absl::Notification stop_;
-  std::thread flusher_;
+  absl::Mutex flush_mu_;     // one flush at a time
+  PeriodicFlusher flusher_;  // last: its thread uses the members above
 };
 
 }  // namespace riskd
