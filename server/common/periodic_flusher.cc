@@ -12,7 +12,8 @@ PeriodicFlusher::PeriodicFlusher(std::string what, absl::Duration interval,
     : what_(std::move(what)), flush_(std::move(flush)), thread_([this, interval] {
         while (!stop_.WaitForNotificationWithTimeout(interval)) {
           if (absl::Status s = flush_(); !s.ok()) {
-            LogWarning(absl::StrCat(what_, " not written yet"), {{"error", std::string(s.message())}});
+            LogWarning(absl::StrCat(what_, " not written yet"),
+                       {{"error", std::string(s.message())}});
           }
         }
       }) {}

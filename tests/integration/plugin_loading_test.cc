@@ -111,7 +111,8 @@ TEST(PluginLoadingTest, UnknownSettingListsTheKnownOnes) {
   Failure f = ExpectBothFail(PluginConfig("riskd-fixture.so", "{required_label: x, scor: 1}"));
   EXPECT_NE(OnlyLine(f.start_output)
                 .find("detectors[0].settings.scor: unknown setting (this plugin takes: score, "
-                      "signals, sleep_ms, throw_message, positive, count_per_ip, label_file, "
+                      "signals, sleep_ms, throw_message, positive, count_per_ip, shared_count, "
+                      "label_file, "
                       "required_label, echo_property)"),
             std::string::npos)
       << f.start_output;
