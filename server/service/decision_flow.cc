@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -15,6 +14,7 @@
 #include "server/funnel/case_webhooks.h"
 #include "server/service/response_builder.h"
 #include "server/service/user_update.h"
+#include "server/state/hash_tag_transactions.h"
 #include "server/state/state_keys.h"
 #include "server/state/user_model.h"
 
@@ -30,24 +30,19 @@ constexpr size_t kMaxScannedPerPage = 5000;
 constexpr absl::string_view kPageTokenVersion = "1:";
 
 // The state writes detectors asked for, unguarded, one transaction per hash
-// tag: keys of one tag share a Redis slot, so each group is one script call
-// instead of one per key. Shared counters go to SharedCounters instead.
+// tag. Shared counters go to SharedCounters instead.
 std::vector<StateStore::Transaction> DetectorWrites(const Decision& decision) {
-  std::vector<StateStore::Transaction> writes;
-  absl::flat_hash_map<std::string, size_t> by_tag;
+  std::vector<StateStore::Mutation> writes;
   for (const DetectorOutcome& d : decision.detectors) {
     for (const StateWrite& w : d.run.writes) {
       if (w.shared) continue;
-      StateStore::Mutation m{.key = PluginStateKey(d.name, w.key),
-                             .value = w.value,
-                             .ttl = absl::Milliseconds(w.ttl_ms),
-                             .add = w.add};
-      auto [it, added] = by_tag.try_emplace(std::string(HashTagOf(m.key)), writes.size());
-      if (added) writes.emplace_back();
-      writes[it->second].mutations.push_back(std::move(m));
+      writes.push_back({.key = PluginStateKey(d.name, w.key),
+                        .value = w.value,
+                        .ttl = absl::Milliseconds(w.ttl_ms),
+                        .add = w.add});
     }
   }
-  return writes;
+  return TransactionsByHashTag(std::move(writes));
 }
 
 // Writes the user's updated record, this answer and the detectors' writes in

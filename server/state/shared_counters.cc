@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/state/state_keys.h"
+#include "server/state/hash_tag_transactions.h"
 
 namespace riskd {
 namespace {
@@ -38,15 +38,11 @@ absl::Status SharedCounters::Flush() {
     taken.swap(pending_);
   }
   if (taken.empty()) return absl::OkStatus();
-  // Keys of one hash tag share a Redis slot: one transaction each.
-  std::vector<StateStore::Transaction> batch;
-  absl::flat_hash_map<absl::string_view, size_t> by_tag;
+  std::vector<StateStore::Mutation> adds;
   for (const auto& [key, pending] : taken) {
-    if (pending.sum == 0) continue;
-    auto [it, added] = by_tag.try_emplace(HashTagOf(key), batch.size());
-    if (added) batch.emplace_back();
-    batch[it->second].mutations.push_back({.key = key, .ttl = pending.ttl, .add = pending.sum});
+    if (pending.sum != 0) adds.push_back({.key = key, .ttl = pending.ttl, .add = pending.sum});
   }
+  std::vector<StateStore::Transaction> batch = TransactionsByHashTag(std::move(adds));
   for (size_t first = 0; first < batch.size(); first += kTransactionsPerCommit) {
     const size_t end = std::min(batch.size(), first + kTransactionsPerCommit);
     std::vector<StateStore::Transaction> chunk(std::make_move_iterator(batch.begin() + first),
