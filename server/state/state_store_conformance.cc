@@ -41,8 +41,9 @@ void StateStoreConformanceTest::SetUp() {
   store_ = GetParam().make();
   ASSERT_NE(store_, nullptr);
   std::random_device random;
-  namespace_ = absl::StrCat(
-      "conf-", ::testing::UnitTest::GetInstance()->current_test_info()->name(), "-", random(), ":");
+  namespace_ = absl::StrCat(GetParam().key_prefix, "conf-",
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name(), "-",
+                            random(), ":");
 }
 
 TEST_P(StateStoreConformanceTest, MissingKeysReadAsAbsentInRequestOrder) {

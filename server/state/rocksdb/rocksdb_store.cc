@@ -10,7 +10,9 @@
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/memtablerep.h"
 #include "rocksdb/perf_level.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "server/state/rocksdb/value_envelope.h"
@@ -18,6 +20,10 @@
 
 namespace riskd {
 namespace {
+
+// Buckets of the point family's hash memtable: about one per distinct key of a
+// memtable (~32 MB of detector keys); 2 MB of pointers.
+constexpr size_t kPointMemtableBuckets = size_t{1} << 18;
 
 int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
 
@@ -43,6 +49,78 @@ void DisablePerfCountersOnThisThread() {
   disabled = true;
 }
 
+// The block-based table both families write: one block cache, bloom filters.
+std::shared_ptr<rocksdb::TableFactory> SharedTableFactory(const RocksDbOptions& options) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks live in the block cache too, so that riskd's
+  // memory is bounded by its caches whatever the number of users (outside,
+  // they grow with the database). Level 0's stay pinned: every read checks them.
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table));
+}
+
+// What both families share: expiry at compaction, the table, a bloom filter
+// over each memtable's keys.
+rocksdb::ColumnFamilyOptions CommonFamilyOptions(const RocksDbOptions& options,
+                                                 std::shared_ptr<rocksdb::TableFactory> table) {
+  static ExpiryFilter* const kExpiryFilter = new ExpiryFilter();
+  rocksdb::ColumnFamilyOptions family;
+  family.compaction_filter = kExpiryFilter;
+  // The two families split the memtable budget: per decision, the user
+  // record (ordered) and the detectors' keys (point) write about as many bytes.
+  family.write_buffer_size = std::max<size_t>(options.write_buffer_bytes / 2, 1 << 20);
+  family.table_factory = std::move(table);
+  // A read of a key that is not there (a detector's new time bucket, a
+  // first-seen IP) skips the search of the memtable, as the files' filters
+  // skip the files.
+  family.memtable_whole_key_filtering = true;
+  family.memtable_prefix_bloom_size_ratio = 0.02;
+  return family;
+}
+
+// Keys read only by name: the memtable is a hash table of whole keys (each
+// bucket a short sorted list of one key's versions), so that an insert does
+// not search a skiplist of the whole memtable.
+rocksdb::ColumnFamilyOptions PointFamilyOptions(const RocksDbOptions& options,
+                                                std::shared_ptr<rocksdb::TableFactory> table) {
+  rocksdb::ColumnFamilyOptions family = CommonFamilyOptions(options, std::move(table));
+  family.prefix_extractor.reset(rocksdb::NewNoopTransform());
+  family.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kPointMemtableBuckets));
+  return family;
+}
+
+// Databases written before the point family existed hold its keys in the
+// default family: move them over, so that nothing already accepted is lost.
+// On a database without such keys this is three seeks.
+absl::Status MovePointKeysOutOfOrderedFamily(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* ordered,
+                                             rocksdb::ColumnFamilyHandle* point) {
+  constexpr int kKeysPerBatch = 1000;
+  rocksdb::WriteBatch batch;
+  auto write = [&]() -> absl::Status {
+    if (batch.Count() == 0) return absl::OkStatus();
+    rocksdb::Status s = db.Write(rocksdb::WriteOptions(), &batch);
+    batch.Clear();
+    return s.ok() ? absl::OkStatus() : absl::UnavailableError(s.ToString());
+  };
+  for (absl::string_view prefix : kPointKeyPrefixes) {
+    const rocksdb::Slice start(prefix.data(), prefix.size());
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), ordered));
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+      batch.Put(point, it->key(), it->value());
+      batch.Delete(ordered, it->key());
+      if (batch.Count() >= 2 * kKeysPerBatch) {
+        if (absl::Status s = write(); !s.ok()) return s;
+      }
+    }
+    if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  }
+  return write();
+}
+
 absl::Status Unavailable(const rocksdb::Status& s, absl::string_view what) {
   return absl::UnavailableError(absl::StrCat("rocksdb ", what, ": ", s.ToString()));
 }
@@ -54,47 +132,48 @@ std::optional<std::string> Unwrapped(const std::string& stored, int64_t now_ms) 
 
 }  // namespace
 
-RocksDbStore::RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db)
-    : options_(std::move(options)), db_(std::move(db)) {
+RocksDbStore::RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db,
+                           std::array<rocksdb::ColumnFamilyHandle*, 2> families)
+    : options_(std::move(options)), db_(std::move(db)), families_(families) {
   for (Stripe& stripe : stripes_)
     stripe.cache.set_capacity_bytes(options_.value_cache_bytes / kStripes);
 }
 
-RocksDbStore::~RocksDbStore() = default;
+RocksDbStore::~RocksDbStore() {
+  for (rocksdb::ColumnFamilyHandle* family : families_) db_->DestroyColumnFamilyHandle(family);
+}
 
 absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOptions& options) {
-  static ExpiryFilter* const kExpiryFilter = new ExpiryFilter();
-  rocksdb::Options db_options;
+  rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
-  db_options.compaction_filter = kExpiryFilter;
+  db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
-  db_options.write_buffer_size = options.write_buffer_bytes;
   // RocksDB reserves 1.1 memtables of disk for each log file up front (70 MB
   // by default), which only pays when every commit is flushed to disk.
   db_options.allow_fallocate = options.sync_writes;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  // Index and filter blocks live in the block cache too, so that riskd's
-  // memory is bounded by its caches whatever the number of users (outside,
-  // they grow with the database). Level 0's stay pinned: every read checks them.
-  table.cache_index_and_filter_blocks = true;
-  table.cache_index_and_filter_blocks_with_high_priority = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // A bloom filter over each memtable's keys: a read of a key that is not
-  // there (a detector's new time bucket, a first-seen IP) skips the search of
-  // the memtable's skiplist, as the files' filters skip the files.
-  db_options.memtable_whole_key_filtering = true;
-  db_options.memtable_prefix_bloom_size_ratio = 0.02;
+  // A hash memtable takes one writer at a time; riskd's commits are grouped
+  // by RocksDB's write thread either way.
+  db_options.allow_concurrent_memtable_write = false;
 
+  std::shared_ptr<rocksdb::TableFactory> table = SharedTableFactory(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, CommonFamilyOptions(options, table)},
+      {kPointFamilyName, PointFamilyOptions(options, table)}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, &db);
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &db);
   if (!s.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open the state store in ", options.path, ": ", s.ToString()));
   }
-  return std::unique_ptr<RocksDbStore>(new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db)));
+  std::unique_ptr<RocksDbStore> store(
+      new RocksDbStore(options, std::unique_ptr<rocksdb::DB>(db), {handles[0], handles[1]}));
+  if (absl::Status moved = MovePointKeysOutOfOrderedFamily(*db, handles[0], handles[1]);
+      !moved.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot move the point keys of ", options.path, " to their family: ", moved.message()));
+  }
+  return store;
 }
 
 size_t RocksDbStore::StripeOf(absl::string_view key) {
@@ -121,11 +200,17 @@ absl::StatusOr<std::vector<std::optional<std::string>>> RocksDbStore::MultiGet(
   }
   if (missed.empty()) return out;
 
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
   std::vector<rocksdb::Slice> slices;
+  families.reserve(missed.size());
   slices.reserve(missed.size());
-  for (size_t i : missed) slices.emplace_back(keys[i]);
+  for (size_t i : missed) {
+    families.push_back(FamilyFor(keys[i]));
+    slices.emplace_back(keys[i]);
+  }
   std::vector<std::string> stored(missed.size());
-  std::vector<rocksdb::Status> statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &stored);
+  std::vector<rocksdb::Status> statuses =
+      db_->MultiGet(rocksdb::ReadOptions(), families, slices, &stored);
   if (options_.after_read_before_cache_fill) options_.after_read_before_cache_fill();
   for (size_t m = 0; m < missed.size(); ++m) {
     const bool found = statuses[m].ok();
@@ -183,7 +268,7 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
     ValueCache::Lookup cached = cache.Find(key);
     if (cached.known) return cached.stored ? unwrap(*cached.stored) : Current{};
     std::string stored;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &stored);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), FamilyFor(key), key, &stored);
     if (s.IsNotFound()) {
       cache.Put(key, std::nullopt);
       return Current{};
@@ -228,9 +313,9 @@ absl::StatusOr<std::vector<bool>> RocksDbStore::Commit(std::vector<Transaction> 
       }
       if (next.current.value) {
         next.stored = WrapValue(*next.current.value, next.current.expires_at_ms);
-        batch.Put(m.key, *next.stored);
+        batch.Put(FamilyFor(m.key), m.key, *next.stored);
       } else {
-        batch.Delete(m.key);
+        batch.Delete(FamilyFor(m.key), m.key);
       }
       pending[m.key] = std::move(next);
     }
@@ -263,7 +348,13 @@ absl::StatusOr<StateStore::ScanPage> RocksDbStore::Scan(absl::string_view prefix
   DisablePerfCountersOnThisThread();
   // The cursor is the last key returned: key order makes the scan stable
   // whatever is written meanwhile.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  absl::StatusOr<KeyFamily> family = FamilyOfScan(prefix);
+  if (!family.ok()) return family.status();
+  rocksdb::ReadOptions read_options;
+  // The point family's prefix is the whole key: list in key order across them.
+  read_options.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, families_[static_cast<size_t>(*family)]));
   std::string start = cursor.empty() ? std::string(prefix) : std::string(cursor);
   it->Seek(start);
   if (!cursor.empty() && it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();

@@ -16,12 +16,14 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "server/state/rocksdb/key_families.h"
 #include "server/state/rocksdb/value_cache.h"
 #include "server/state/state_store.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
-}
+}  // namespace rocksdb
 
 namespace riskd {
 
@@ -31,7 +33,8 @@ struct RocksDbOptions {
   // riskd, at the cost of a disk flush per decision.
   bool sync_writes = false;
   size_t block_cache_bytes = 64 << 20;
-  // One memtable's size.
+  // One memtable's worth, split between the two column families
+  // (key_families.h).
   size_t write_buffer_bytes = 64 << 20;
   // Recent values kept in riskd's memory (ValueCache), over all stripes. At
   // 64 MiB the bench's 100,000-user mix (its ~18,000 active users, their
@@ -59,7 +62,12 @@ class RocksDbStore final : public StateStore {
   std::string Describe() const override { return "rocksdb:" + options_.path; }
 
  private:
-  RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db);
+  RocksDbStore(RocksDbOptions options, std::unique_ptr<rocksdb::DB> db,
+               std::array<rocksdb::ColumnFamilyHandle*, 2> families);
+  // The column family that holds `key` (key_families.h).
+  rocksdb::ColumnFamilyHandle* FamilyFor(absl::string_view key) const {
+    return families_[static_cast<size_t>(FamilyOf(key))];
+  }
 
   // A commit holds the stripe of every key it touches (keys of one hash tag
   // share one), so that guard checks, writes and the cache's update are one
@@ -76,6 +84,8 @@ class RocksDbStore final : public StateStore {
 
   RocksDbOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  // Indexed by KeyFamily; owned, released before db_ closes.
+  std::array<rocksdb::ColumnFamilyHandle*, 2> families_;
   std::array<Stripe, kStripes> stripes_;
 };
 

@@ -8,7 +8,10 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "server/state/rocksdb/value_envelope.h"
 #include "server/state/state_store_conformance.h"
 #include "tests/support/temp_dirs.h"
 
@@ -69,7 +72,12 @@ std::unique_ptr<StateStore> HandleTo(std::shared_ptr<RocksDbStore> db) {
 INSTANTIATE_TEST_SUITE_P(RocksDb, StateStoreConformanceTest,
                          ::testing::Values(StoreFactory{"rocksdb", &SharedStore},
                                            StoreFactory{"rocksdb_tiny_cache",
-                                                        &SharedStoreWithTinyCache}),
+                                                        &SharedStoreWithTinyCache},
+                                           // The same behaviour from the keys
+                                           // in the hash-memtable family.
+                                           StoreFactory{"rocksdb_point_family", &SharedStore, "p:"},
+                                           StoreFactory{"rocksdb_point_family_tiny_cache",
+                                                        &SharedStoreWithTinyCache, "p:"}),
                          StoreFactoryName);
 
 // A read that missed the cache fetches from RocksDB, then fills the cache. A
@@ -131,6 +139,73 @@ TEST(RocksDbStoreTest, DataSurvivesReopening) {
   auto values = (*reopened)->MultiGet({"u:{alice}"});
   ASSERT_TRUE(values.ok());
   EXPECT_EQ((*values)[0], "record");
+}
+
+TEST(RocksDbStoreTest, KeysOfBothFamiliesSurviveReopening) {
+  std::string path = TempDir() + "/db";
+  {
+    auto store = RocksDbStore::Open({.path = path});
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)
+                    ->Commit({{.mutations = {{"u:{alice}", "record"},
+                                             {"p:geo-velocity:{alice}:geo", "history"}}},
+                              {.mutations = {{"f:{funnel}:d:1", std::nullopt, {}, 3}}}})
+                    .ok());
+  }
+  auto reopened = RocksDbStore::Open({.path = path});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto values =
+      (*reopened)->MultiGet({"p:geo-velocity:{alice}:geo", "u:{alice}", "f:{funnel}:d:1"});
+  ASSERT_TRUE(values.ok());
+  EXPECT_EQ((*values)[0], "history");
+  EXPECT_EQ((*values)[1], "record");
+  EXPECT_EQ((*values)[2], "3");
+}
+
+// A data directory written before the point family existed has every key in
+// the default family; opening it moves the point keys over, losing nothing.
+TEST(RocksDbStoreTest, PointKeysOfAnOlderDatabaseAreMovedToTheirFamily) {
+  std::string path = TempDir() + "/db";
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (int i = 0; i < 2500; ++i) {  // more than one batch of the move
+      ASSERT_TRUE(db->Put({}, absl::StrCat("p:bot-behaviour:{10.0.0.", i, "}:t"),
+                          WrapValue(absl::StrCat("timing", i), 0))
+                      .ok());
+    }
+    ASSERT_TRUE(db->Put({}, "f:{funnel}:d:1", WrapValue("7", 0)).ok());
+    ASSERT_TRUE(db->Put({}, "r:{alice}:req-1", WrapValue("answer", 0)).ok());
+    ASSERT_TRUE(db->Put({}, "u:{alice}", WrapValue("record", 0)).ok());
+  }
+  for (int open = 0; open < 2; ++open) {  // the second open finds nothing to move
+    auto store = RocksDbStore::Open({.path = path});
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto values = (*store)->MultiGet(
+        {"p:bot-behaviour:{10.0.0.2499}:t", "f:{funnel}:d:1", "r:{alice}:req-1", "u:{alice}"});
+    ASSERT_TRUE(values.ok()) << values.status();
+    EXPECT_EQ((*values)[0], "timing2499");
+    EXPECT_EQ((*values)[1], "7");
+    EXPECT_EQ((*values)[2], "answer");
+    EXPECT_EQ((*values)[3], "record");
+    auto page = (*store)->Scan("p:bot-behaviour:", "", 5000);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->items.size(), 2500u);
+    auto users = (*store)->Scan("u:", "", 10);
+    ASSERT_TRUE(users.ok());
+    ASSERT_EQ(users->items.size(), 1u);
+    EXPECT_EQ(users->items[0].first, "u:{alice}");
+  }
+}
+
+TEST(RocksDbStoreTest, AScanThatWouldSpanBothFamiliesIsRefused) {
+  auto store = RocksDbStore::Open({.path = TempDir() + "/db"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto page = (*store)->Scan("", "", 10);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << page.status();
 }
 
 TEST(RocksDbStoreTest, ASecondOpenOfTheSameDirectoryFailsClearly) {
