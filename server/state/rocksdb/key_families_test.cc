@@ -1,5 +1,8 @@
 #include "server/state/rocksdb/key_families.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace riskd {
@@ -25,6 +28,9 @@ TEST(KeyFamiliesTest, AScanStaysInOneFamilyOrIsRefused) {
   for (absl::string_view spanning : {"", "p", "f", "r"}) {
     absl::StatusOr<KeyFamily> family = FamilyOfScan(spanning);
     EXPECT_EQ(family.status().code(), absl::StatusCode::kInvalidArgument) << spanning;
+    EXPECT_NE(family.status().message().find(absl::StrCat("scan prefix \"", spanning, "\"")),
+              std::string::npos)
+        << family.status();
   }
 }
 

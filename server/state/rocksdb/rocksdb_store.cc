@@ -49,6 +49,10 @@ void DisablePerfCountersOnThisThread() {
   disabled = true;
 }
 
+absl::Status Unavailable(const rocksdb::Status& s, absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat("rocksdb ", what, ": ", s.ToString()));
+}
+
 // The block-based table both families write: one block cache, bloom filters.
 std::shared_ptr<rocksdb::TableFactory> SharedTableFactory(const RocksDbOptions& options) {
   rocksdb::BlockBasedTableOptions table;
@@ -98,13 +102,13 @@ rocksdb::ColumnFamilyOptions PointFamilyOptions(const RocksDbOptions& options,
 // On a database without such keys this is three seeks.
 absl::Status MovePointKeysOutOfOrderedFamily(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* ordered,
                                              rocksdb::ColumnFamilyHandle* point) {
-  constexpr int kKeysPerBatch = 1000;
+  constexpr int kEntriesPerBatch = 2000;  // a put and a delete per key moved
   rocksdb::WriteBatch batch;
   auto write = [&]() -> absl::Status {
     if (batch.Count() == 0) return absl::OkStatus();
     rocksdb::Status s = db.Write(rocksdb::WriteOptions(), &batch);
     batch.Clear();
-    return s.ok() ? absl::OkStatus() : absl::UnavailableError(s.ToString());
+    return s.ok() ? absl::OkStatus() : Unavailable(s, "write");
   };
   for (absl::string_view prefix : kPointKeyPrefixes) {
     const rocksdb::Slice start(prefix.data(), prefix.size());
@@ -112,17 +116,13 @@ absl::Status MovePointKeysOutOfOrderedFamily(rocksdb::DB& db, rocksdb::ColumnFam
     for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
       batch.Put(point, it->key(), it->value());
       batch.Delete(ordered, it->key());
-      if (batch.Count() >= 2 * kKeysPerBatch) {
+      if (batch.Count() >= kEntriesPerBatch) {
         if (absl::Status s = write(); !s.ok()) return s;
       }
     }
-    if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+    if (!it->status().ok()) return Unavailable(it->status(), "scan");
   }
   return write();
-}
-
-absl::Status Unavailable(const rocksdb::Status& s, absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat("rocksdb ", what, ": ", s.ToString()));
 }
 
 std::optional<std::string> Unwrapped(const std::string& stored, int64_t now_ms) {
