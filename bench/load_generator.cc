@@ -12,6 +12,9 @@
 //   load_generator --target ... --wait-ready 120 --since-unix-ns N
 //       start-up time: calls until one is answered OK (or the time is up),
 //       then prints ready_ms, the time from N (when the server was started)
+//   load_generator ... --timeline FILE
+//       also writes each call's start (Unix ms) and latency (µs) to FILE, to
+//       place slow calls in time (against RocksDB's LOG, riskd's log)
 //
 // The traffic mix over 100,000 users: 80% succeeded logins from each user's
 // own browser and IP, 10% failed logins, 5% registrations, 5% attack traffic
@@ -46,6 +49,7 @@ struct Options {
   int passes = 0;         // > 0: send the mix this many times, then stop
   double wait_ready = 0;  // seconds; 0: measure load instead
   int64_t since_unix_ns = 0;
+  std::string timeline;  // empty: none
 };
 
 Options Parse(int argc, char** argv) {
@@ -70,6 +74,8 @@ Options Parse(int argc, char** argv) {
       o.wait_ready = std::stod(value);
     else if (flag == "--since-unix-ns")
       o.since_unix_ns = std::stoll(value);
+    else if (flag == "--timeline")
+      o.timeline = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       std::exit(2);
@@ -120,14 +126,28 @@ std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
 class Recorder {
  public:
   // `state_error`: decided without the user's history (the store failed).
-  void Record(bool ok, bool state_error, Clock::duration latency) {
+  void Record(bool ok, bool state_error, Clock::duration latency, Clock::duration since_start) {
     std::lock_guard<std::mutex> lock(mu_);
     if (ok) {
       latencies_us_.push_back(std::chrono::duration<double, std::micro>(latency).count());
+      starts_ms_.push_back(std::chrono::duration<double, std::milli>(since_start).count());
       if (state_error) ++state_errors_;
     } else {
       ++errors_;
     }
+  }
+  // One line per decision: its start (Unix ms) and its latency (µs).
+  void WriteTimeline(const std::string& path, int64_t start_unix_ns) {
+    std::lock_guard<std::mutex> lock(mu_);
+    FILE* out = std::fopen(path.c_str(), "w");
+    if (out == nullptr) {
+      std::fprintf(stderr, "cannot write %s\n", path.c_str());
+      return;
+    }
+    for (size_t i = 0; i < latencies_us_.size(); ++i) {
+      std::fprintf(out, "%.1f %.0f\n", start_unix_ns / 1e6 + starts_ms_[i], latencies_us_[i]);
+    }
+    std::fclose(out);
   }
   void Report(double seconds, const Options& o) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -147,6 +167,7 @@ class Recorder {
  private:
   std::mutex mu_;
   std::vector<double> latencies_us_;
+  std::vector<double> starts_ms_;  // from the run's start, in the order above
   long errors_ = 0;
   long state_errors_ = 0;
 };
@@ -204,6 +225,7 @@ int main(int argc, char** argv) {
   std::atomic<long> in_flight{0};
   std::atomic<size_t> next{0};
   const Clock::time_point start = Clock::now();
+  const int64_t start_unix_ns = UnixNanos();
   const Clock::time_point end =
       o.passes > 0 ? Clock::time_point::max()
                    : start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
@@ -227,7 +249,8 @@ int main(int argc, char** argv) {
         [&, call, scheduled](grpc::Status status) {
           Clock::time_point now = Clock::now();
           if (now <= end) {
-            recorder.Record(status.ok(), !call->response.state_error().empty(), now - scheduled);
+            recorder.Record(status.ok(), !call->response.state_error().empty(), now - scheduled,
+                            scheduled - start);
           }
           delete call;
           if (o.rate <= 0 && now < end) issue(now);  // closed loop: replace it
@@ -253,6 +276,7 @@ int main(int argc, char** argv) {
   std::unique_lock<std::mutex> lock(done_mu);
   done_cv.wait_for(lock, std::chrono::seconds(calls > 0 ? 3600 : 10),
                    [&] { return in_flight.load() == 0; });
+  if (!o.timeline.empty()) recorder.WriteTimeline(o.timeline, start_unix_ns);
   recorder.Report(
       calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count() : o.seconds, o);
   return 0;

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/memtablerep.h"
 #include "rocksdb/perf_level.h"
@@ -148,6 +149,15 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const RocksDbOp
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // Flushes and compactions run at the lowest CPU priority (nice 19): on a
+  // small machine they otherwise take a core from the decisions for a tenth
+  // of a second at a time, and that is the decisions' p99. They still get
+  // every idle moment, and a memtable that cannot be flushed in time slows
+  // writers down rather than losing anything.
+  for (rocksdb::Env::Priority pool : {rocksdb::Env::HIGH, rocksdb::Env::LOW}) {
+    db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow)
+        .PermitUncheckedError();
+  }
   // RocksDB reserves 1.1 memtables of disk for each log file up front (70 MB
   // by default), which only pays when every commit is flushed to disk.
   db_options.allow_fallocate = options.sync_writes;
