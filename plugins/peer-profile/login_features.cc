@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "stable_hash.h"
+#include "user_agent_memo.h"
 
 namespace riskd_peer_profile {
 
@@ -61,10 +62,19 @@ LoginFeatures ExtractFeatures(const riskd::Event& event, const std::optional<Loc
     if (where && where->longitude) f.utc_offset_hours = UtcOffsetFromLongitude(*where->longitude);
   }
   if (!f.user_agent.empty()) {
-    f.agent = ParseUserAgent(f.user_agent);
-    f.hash[kOs] = StableHash(f.agent.os, /*seed=*/kOs);
-    f.hash[kBrowser] = ChildHash(f.hash[kOs], f.Label(kBrowser));
-    f.hash[kUserAgent] = ChildHash(f.hash[kBrowser], f.user_agent);
+    std::optional<AgentFeatures> memo = FindAgentFeatures(f.user_agent);
+    if (!memo) {
+      memo.emplace();
+      f.agent = memo->agent = ParseUserAgent(f.user_agent);
+      memo->os_hash = StableHash(f.agent.os, /*seed=*/kOs);
+      memo->browser_hash = ChildHash(memo->os_hash, f.Label(kBrowser));
+      memo->user_agent_hash = ChildHash(memo->browser_hash, f.user_agent);
+      RememberAgentFeatures(f.user_agent, *memo);
+    }
+    f.agent = memo->agent;
+    f.hash[kOs] = memo->os_hash;
+    f.hash[kBrowser] = memo->browser_hash;
+    f.hash[kUserAgent] = memo->user_agent_hash;
     f.present[kOs] = f.present[kBrowser] = f.present[kUserAgent] = true;
   }
   if (!f.device_id.empty()) {

@@ -57,7 +57,16 @@ absl::StatusOr<std::unique_ptr<DecisionEngine>> DecisionEngine::Create(Config co
 
 std::string DecisionEngine::CountryOf(const NormalizedEvent& event) const {
   if (geo_ == nullptr || !event.ip) return "";
-  std::optional<riskd_geoip::GeoLocation> where = geo_->Lookup(event.ip->ToString());
+  // From the parsed bytes, and the country alone: the record's other fields
+  // would each cost another search of it.
+  std::optional<riskd_geoip::GeoLocation> where;
+  if (event.ip->family == IpAddress::Family::kV4) {
+    where = geo_->LookupV4(*reinterpret_cast<const uint8_t(*)[4]>(event.ip->bytes.data()),
+                           riskd_geoip::GeoFields::kCountry);
+  } else {
+    where = geo_->LookupV6(*reinterpret_cast<const uint8_t(*)[16]>(event.ip->bytes.data()),
+                           riskd_geoip::GeoFields::kCountry);
+  }
   return where ? where->country_code : "";
 }
 

@@ -42,10 +42,12 @@ class GeoDatabase {
   // The location of an IPv4 or IPv6 address in text form (IPv4-mapped IPv6
   // such as ::ffff:81.2.69.160 is looked up as IPv4). nullopt when the text is
   // not an address or no file has it (private ranges, for instance).
-  std::optional<GeoLocation> Lookup(std::string_view ip) const;
+  std::optional<GeoLocation> Lookup(std::string_view ip, GeoFields fields = GeoFields::kAll) const;
   // The same for an address in network byte order, as the host passes it.
-  std::optional<GeoLocation> LookupV4(const uint8_t (&bytes)[4]) const;
-  std::optional<GeoLocation> LookupV6(const uint8_t (&bytes)[16]) const;
+  std::optional<GeoLocation> LookupV4(const uint8_t (&bytes)[4],
+                                      GeoFields fields = GeoFields::kAll) const;
+  std::optional<GeoLocation> LookupV6(const uint8_t (&bytes)[16],
+                                      GeoFields fields = GeoFields::kAll) const;
 
   size_t file_count() const { return files_.size(); }
 

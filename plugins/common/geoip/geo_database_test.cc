@@ -111,6 +111,40 @@ TEST(GeoDatabaseTest, MaxMindCountryDatabaseGivesTheCountryOnly) {
   EXPECT_FALSE(where->has_coordinates);
 }
 
+TEST(GeoDatabaseTest, CountryOnlyLookupsReadTheCountryInBothSchemas) {
+  for (const std::string& path : {kFlatV4, kMaxMindCity}) {
+    SCOPED_TRACE(path);
+    GeoDatabase geo = Open({path});
+    // Twice each, so that the second reads with the schema the file was
+    // found to hold (tried first from then on).
+    for (int round = 0; round < 2; ++round) {
+      std::optional<GeoLocation> uk = geo.Lookup("81.2.69.160", GeoFields::kCountry);
+      ASSERT_TRUE(uk.has_value());
+      EXPECT_EQ(uk->country_code, "GB");
+      EXPECT_EQ(uk->city, "");
+      EXPECT_FALSE(uk->has_coordinates);
+      std::optional<GeoLocation> full = geo.Lookup("203.2.218.214");
+      ASSERT_TRUE(full.has_value());
+      EXPECT_EQ(full->country_code, "AU");
+      EXPECT_FALSE(full->city.empty());
+      EXPECT_TRUE(full->has_coordinates);
+    }
+    EXPECT_FALSE(geo.Lookup("10.0.0.1", GeoFields::kCountry).has_value());
+  }
+}
+
+TEST(GeoDatabaseTest, OneDatabaseOverFilesOfBothSchemas) {
+  // The first file lacks IPv6, so IPv6 addresses fall through to the other.
+  GeoDatabase geo = Open({kFlatV4, kMaxMindCity});
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(geo.Lookup("81.2.69.160")->accuracy_radius_km, 0);
+    std::optional<GeoLocation> v6 = geo.Lookup("2a00:1450:4009:81f::200e");
+    ASSERT_TRUE(v6.has_value());
+    EXPECT_EQ(v6->city, "London");
+    EXPECT_EQ(v6->accuracy_radius_km, 20);
+  }
+}
+
 TEST(GeoDatabaseTest, DatabaseWithoutLocationsAnswersNothing) {
   GeoDatabase geo = Open({kMaxMindAsn});
   EXPECT_FALSE(geo.Lookup("81.2.69.160").has_value());

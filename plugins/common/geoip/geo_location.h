@@ -21,6 +21,13 @@ struct GeoLocation {
   int accuracy_radius_km = 0;
 };
 
+// What a lookup reads from the record. Each field costs a search of the
+// record's map, so a caller that wants only the country says so.
+enum class GeoFields {
+  kAll,      // every field above
+  kCountry,  // country_code only; the other fields stay empty
+};
+
 }  // namespace riskd_geoip
 
 #endif  // RISKD_PLUGINS_COMMON_GEOIP_GEO_LOCATION_H_

@@ -92,6 +92,51 @@ constexpr const char* kFlatLatitude[] = {"latitude", nullptr};
 constexpr const char* kFlatLongitude[] = {"longitude", nullptr};
 constexpr const char* kFlatCity[] = {"city", nullptr};
 
+// A record's fields before the coordinates are checked.
+struct Record {
+  GeoLocation location;
+  std::optional<double> latitude, longitude;
+};
+
+// MaxMind's schema; nullopt when the record has no country/iso_code.
+std::optional<Record> MaxMindRecord(MMDB_entry_s entry, GeoFields fields) {
+  std::optional<std::string> country = String(entry, kCountryIso);
+  if (!country) return std::nullopt;
+  Record record;
+  record.location.country_code = std::move(*country);
+  if (fields == GeoFields::kCountry) return record;
+  record.location.city = String(entry, kCityEnglish).value_or("");
+  record.latitude = Number(entry, kLatitude);
+  record.longitude = Number(entry, kLongitude);
+  record.location.accuracy_radius_km = static_cast<int>(Number(entry, kAccuracy).value_or(0));
+  return record;
+}
+
+// ip-location-db's flat schema; nullopt when the record has no country_code.
+std::optional<Record> FlatRecord(MMDB_entry_s entry, GeoFields fields) {
+  std::optional<std::string> country = String(entry, kFlatCountry);
+  if (!country) return std::nullopt;
+  Record record;
+  record.location.country_code = std::move(*country);
+  if (fields == GeoFields::kCountry) return record;
+  record.location.city = String(entry, kFlatCity).value_or("");
+  record.latitude = Number(entry, kFlatLatitude);
+  record.longitude = Number(entry, kFlatLongitude);
+  return record;
+}
+
+// A MaxMind record without country/iso_code: the registered country, and the
+// location if it has one.
+Record RegisteredCountryRecord(MMDB_entry_s entry, GeoFields fields) {
+  Record record;
+  record.location.country_code = String(entry, kRegisteredCountryIso).value_or("");
+  if (fields == GeoFields::kCountry) return record;
+  record.latitude = Number(entry, kLatitude);
+  record.longitude = Number(entry, kLongitude);
+  record.location.accuracy_radius_km = static_cast<int>(Number(entry, kAccuracy).value_or(0));
+  return record;
+}
+
 }  // namespace
 
 std::unique_ptr<MmdbFile> MmdbFile::Open(const std::string& path) {
@@ -115,33 +160,26 @@ MmdbFile::~MmdbFile() {
   if (open_) MMDB_close(&mmdb_);
 }
 
-std::optional<GeoLocation> MmdbFile::Lookup(const sockaddr* address) const {
+std::optional<GeoLocation> MmdbFile::Lookup(const sockaddr* address, GeoFields fields) const {
   int error = MMDB_SUCCESS;
   MMDB_lookup_result_s found = MMDB_lookup_sockaddr(&mmdb_, address, &error);
   if (error != MMDB_SUCCESS || !found.found_entry) return std::nullopt;
   const MMDB_entry_s entry = found.entry;
 
-  GeoLocation location;
-  std::optional<double> latitude, longitude;
-  if (auto country = String(entry, kCountryIso)) {  // MaxMind's schema
-    location.country_code = *country;
-    location.city = String(entry, kCityEnglish).value_or("");
-    latitude = Number(entry, kLatitude);
-    longitude = Number(entry, kLongitude);
-    location.accuracy_radius_km = static_cast<int>(Number(entry, kAccuracy).value_or(0));
-  } else if (auto flat_country = String(entry, kFlatCountry)) {
-    location.country_code = *flat_country;
-    location.city = String(entry, kFlatCity).value_or("");
-    latitude = Number(entry, kFlatLatitude);
-    longitude = Number(entry, kFlatLongitude);
-  } else {
-    // Some MaxMind records (anycast, satellite) carry only the network's
-    // registered country; a MaxMind record may also hold a location alone.
-    location.country_code = String(entry, kRegisteredCountryIso).value_or("");
-    latitude = Number(entry, kLatitude);
-    longitude = Number(entry, kLongitude);
-    location.accuracy_radius_km = static_cast<int>(Number(entry, kAccuracy).value_or(0));
+  const bool flat_first = flat_first_.load(std::memory_order_relaxed);
+  std::optional<Record> record =
+      flat_first ? FlatRecord(entry, fields) : MaxMindRecord(entry, fields);
+  if (!record) {
+    record = flat_first ? MaxMindRecord(entry, fields) : FlatRecord(entry, fields);
+    if (record) flat_first_.store(!flat_first, std::memory_order_relaxed);
   }
+  // Some MaxMind records (anycast, satellite) carry only the network's
+  // registered country; a MaxMind record may also hold a location alone.
+  if (!record) record = RegisteredCountryRecord(entry, fields);
+
+  GeoLocation& location = record->location;
+  const std::optional<double>& latitude = record->latitude;
+  const std::optional<double>& longitude = record->longitude;
   if (latitude && longitude && *latitude >= -90 && *latitude <= 90 && *longitude >= -180 &&
       *longitude <= 180) {
     location.has_coordinates = true;
@@ -149,7 +187,7 @@ std::optional<GeoLocation> MmdbFile::Lookup(const sockaddr* address) const {
     location.longitude = *longitude;
   }
   if (location.country_code.empty() && !location.has_coordinates) return std::nullopt;
-  return location;
+  return std::move(location);
 }
 
 }  // namespace riskd_geoip

@@ -5,6 +5,7 @@
 #include <maxminddb.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,13 +39,17 @@ class MmdbFile {
   // the flat one of ip-location-db (country_code, latitude, longitude, city).
   // nullopt when the address is not in the file, or the family is not in it.
   // Thread-safe.
-  std::optional<GeoLocation> Lookup(const sockaddr* address) const;
+  std::optional<GeoLocation> Lookup(const sockaddr* address,
+                                    GeoFields fields = GeoFields::kAll) const;
 
  private:
   explicit MmdbFile(std::string path) : path_(std::move(path)) {}
   std::string path_;
   MMDB_s mmdb_{};
   bool open_ = false;
+  // Which schema to try first: the one the last record matched. A file holds
+  // one schema, and a failed probe searches the whole record.
+  mutable std::atomic<bool> flat_first_{false};
 };
 
 }  // namespace riskd_geoip
