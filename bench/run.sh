@@ -49,12 +49,15 @@ sed -e "s|nodes: \[.*\]|nodes: [${redis_nodes//,/, }]|" config/riskd-redis.yaml 
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-redis_stat() {  # an INFO stats field of each master, space-separated
+redis_stat() {  # an INFO field of each master, space-separated (section: $2, stats by default)
   local port
   for port in "${redis_ports[@]}"; do
-    redis-cli -p "$port" info stats | sed -n "s/^$1:\([0-9]*\).*/\1/p"
+    redis-cli -p "$port" info "${2:-stats}" | sed -n "s/^$1:\([0-9]*\).*/\1/p"
   done | paste -sd' '
 }
+# The masters' AOF rewrites so far, summed: a rewrite forks the master, and
+# on 2 cores its child competes with riskd for the rest of the run.
+aof_rewrites() { redis_stat aof_rewrites persistence | awk '{for (i = 1; i <= NF; ++i) s += $i} END {print s + 0}'; }
 
 # start NAME: starts a server and waits until it answers a decision; how
 # long that took goes to $work/ready.out.
@@ -92,9 +95,10 @@ run() {
   "$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --passes 1 --concurrency 16 \
     --users "$USERS" >/dev/null
   local before; before=$(cpu_ticks "$pid")
-  local reads=0 commands=0
+  local reads=0 commands=0 rewrites=0
   if [[ $name == redis ]]; then
     reads=$(redis_stat total_reads_processed); commands=$(redis_stat total_commands_processed)
+    rewrites=$(aof_rewrites)
   fi
   local line
   line=$("$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --seconds "$SECONDS_PER_RUN" \
@@ -114,6 +118,7 @@ run() {
           by_node = by_node (i > 1 ? "/" : "") sprintf("%.2f", (b[i] - a[i]) / n) }
         printf " redis_round_trips_per_decision=%.2f redis_round_trips_per_decision_by_node=%s", reads / n, by_node
         printf " redis_commands_per_decision=%.2f", commands / n }')
+    extra+=" redis_aof_rewrites_in_run=$(($(aof_rewrites) - rewrites))"
   fi
   echo "server=$name $line $extra"
 }
