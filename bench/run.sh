@@ -48,6 +48,9 @@ ln -s "$root/data" "$work/data"
 sed -e "s|nodes: \[.*\]|nodes: [${redis_nodes//,/, }]|" config/riskd-redis.yaml >"$work/conf/riskd-redis.yaml"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Busy ticks of the whole machine (every core): with riskd's own and the load
+# generator's, it shows what the rest (Redis, the kernel's network work) costs.
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 redis_stat() {  # an INFO field of each master, space-separated (section: $2, stats by default)
   local port
@@ -95,6 +98,7 @@ run() {
   "$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --passes 1 --concurrency 16 \
     --users "$USERS" >/dev/null
   local before; before=$(cpu_ticks "$pid")
+  local machine_before; machine_before=$(machine_ticks)
   local reads=0 commands=0 rewrites=0
   if [[ $name == redis ]]; then
     reads=$(redis_stat total_reads_processed); commands=$(redis_stat total_commands_processed)
@@ -104,10 +108,12 @@ run() {
   line=$("$BIN/riskd_bench_load" --target "127.0.0.1:$(port "$name")" --seconds "$SECONDS_PER_RUN" \
     --users "$USERS" "$@")
   local after; after=$(cpu_ticks "$pid")
+  local machine_after; machine_after=$(machine_ticks)
   local ok; ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$line")
   local hz; hz=$(getconf CLK_TCK)
-  local extra; extra=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$ok" \
-    'BEGIN{printf "cpu_us_per_decision=%.1f", n ? t / hz * 1e6 / n : 0}')
+  local extra; extra=$(awk -v t=$((after - before)) -v m=$((machine_after - machine_before)) \
+    -v hz="$hz" -v n="$ok" 'BEGIN{printf "cpu_us_per_decision=%.1f machine_cpu_us_per_decision=%.1f",
+      n ? t / hz * 1e6 / n : 0, n ? m / hz * 1e6 / n : 0}')
   if [[ $name == redis ]]; then
     # Read events over decisions, in all and per master (a master that every
     # decision touches shows that decision's round trips to it).
