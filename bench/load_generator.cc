@@ -15,6 +15,11 @@
 //   load_generator ... --timeline FILE
 //       also writes each call's start (Unix ms) and latency (µs) to FILE, to
 //       place slow calls in time (against RocksDB's LOG, riskd's log)
+//   load_generator --target ... --sweep-users 100000 --concurrency 64
+//       one succeeded login for each of users 0..N-1 (from the home IP and
+//       browser the mix gives that user), closed loop, then stops: fills the
+//       detectors' per-user state of N users, so that bench/state-size.sh can
+//       measure what it adds per user
 //
 // The traffic mix over 100,000 users: 80% succeeded logins from each user's
 // own browser and IP, 10% failed logins, 5% registrations, 5% attack traffic
@@ -47,6 +52,7 @@ struct Options {
   int channels = 2;
   int users = 100000;
   int passes = 0;         // > 0: send the mix this many times, then stop
+  int sweep_users = 0;    // > 0: one login per user 0..N-1 instead of the mix
   double wait_ready = 0;  // seconds; 0: measure load instead
   int64_t since_unix_ns = 0;
   std::string timeline;  // empty: none
@@ -70,6 +76,8 @@ Options Parse(int argc, char** argv) {
       o.users = std::stoi(value);
     else if (flag == "--passes")
       o.passes = std::stoi(value);
+    else if (flag == "--sweep-users")
+      o.sweep_users = std::stoi(value);
     else if (flag == "--wait-ready")
       o.wait_ready = std::stod(value);
     else if (flag == "--since-unix-ns")
@@ -84,29 +92,35 @@ Options Parse(int argc, char** argv) {
   return o;
 }
 
-// Pre-built requests, so that building them costs nothing during the run.
-std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
-  constexpr int kRequests = 20000;
+// User `user`'s own side of an event: its id and email, and the home IP and
+// browser it always uses (attackers come from elsewhere). The mix and the
+// sweep share it, so that a swept user is the mix's user.
+void SetUser(int user, riskd::v1::Event* e) {
   const char* kBrowsers[] = {
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
       "Chrome/124.0.0.0 Safari/537.36",
       "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) "
       "Version/17.4 Safari/605.1.15",
       "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"};
+  e->mutable_user()->set_id("user" + std::to_string(user));
+  e->mutable_user()->set_email("user" + std::to_string(user) + "@example.com");
+  std::string home_ip =
+      "81." + std::to_string(user % 250) + "." + std::to_string((user / 250) % 250) + ".10";
+  e->mutable_context()->set_ip(home_ip);
+  e->mutable_context()->set_user_agent(kBrowsers[user % 3]);
+  (*e->mutable_context()->mutable_headers())["accept-language"] = "en-GB,en;q=0.9";
+}
+
+// Pre-built requests, so that building them costs nothing during the run.
+std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
+  constexpr int kRequests = 20000;
   std::mt19937 random(42);
   std::vector<riskd::v1::AuthenticateRequest> mix(kRequests);
   for (int i = 0; i < kRequests; ++i) {
     int user = static_cast<int>(random() % users);
     int kind = static_cast<int>(random() % 100);
     riskd::v1::Event* e = mix[i].mutable_event();
-    e->mutable_user()->set_id("user" + std::to_string(user));
-    e->mutable_user()->set_email("user" + std::to_string(user) + "@example.com");
-    // Each user has a home IP and browser; attackers come from elsewhere.
-    std::string home_ip =
-        "81." + std::to_string(user % 250) + "." + std::to_string((user / 250) % 250) + ".10";
-    e->mutable_context()->set_ip(home_ip);
-    e->mutable_context()->set_user_agent(kBrowsers[user % 3]);
-    (*e->mutable_context()->mutable_headers())["accept-language"] = "en-GB,en;q=0.9";
+    SetUser(user, e);
     if (kind < 80) {
       e->set_type(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED);
     } else if (kind < 90) {
@@ -121,6 +135,18 @@ std::vector<riskd::v1::AuthenticateRequest> BuildMix(int users) {
     }
   }
   return mix;
+}
+
+// One succeeded login per user, in user order. No request ids, like the mix:
+// riskd keeps no retry answer (r: key) for a generated one.
+std::vector<riskd::v1::AuthenticateRequest> BuildSweep(int users) {
+  std::vector<riskd::v1::AuthenticateRequest> sweep(users);
+  for (int user = 0; user < users; ++user) {
+    riskd::v1::Event* e = sweep[user].mutable_event();
+    SetUser(user, e);
+    e->set_type(riskd::v1::EVENT_TYPE_LOGIN_SUCCEEDED);
+  }
+  return sweep;
 }
 
 class Recorder {
@@ -211,7 +237,13 @@ int WaitReady(const Options& o, const riskd::v1::AuthenticateRequest& request) {
 
 int main(int argc, char** argv) {
   Options o = Parse(argc, argv);
-  std::vector<riskd::v1::AuthenticateRequest> mix = BuildMix(o.users);
+  if (o.sweep_users > 0 && o.rate > 0) {
+    // An open loop would keep scheduling calls after the last user.
+    std::fprintf(stderr, "--sweep-users is a closed loop: drop --rate\n");
+    return 2;
+  }
+  std::vector<riskd::v1::AuthenticateRequest> mix =
+      o.sweep_users > 0 ? BuildSweep(o.sweep_users) : BuildMix(o.users);
   if (o.wait_ready > 0) return WaitReady(o, mix[0]);
   std::vector<std::unique_ptr<riskd::v1::RiskService::Stub>> stubs;
   for (int c = 0; c < o.channels; ++c) {
@@ -226,10 +258,12 @@ int main(int argc, char** argv) {
   std::atomic<size_t> next{0};
   const Clock::time_point start = Clock::now();
   const int64_t start_unix_ns = UnixNanos();
+  // A sweep is one pass over its own requests: every user once.
+  const int passes = o.sweep_users > 0 ? 1 : o.passes;
   const Clock::time_point end =
-      o.passes > 0 ? Clock::time_point::max()
-                   : start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
-  const size_t calls = o.passes > 0 ? o.passes * mix.size() : 0;  // 0: no limit
+      passes > 0 ? Clock::time_point::max()
+                 : start + std::chrono::microseconds(static_cast<long>(o.seconds * 1e6));
+  const size_t calls = passes > 0 ? passes * mix.size() : 0;  // 0: no limit
   std::mutex done_mu;
   std::condition_variable done_cv;
 
