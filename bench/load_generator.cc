@@ -25,6 +25,8 @@
 // own browser and IP, 10% failed logins, 5% registrations, 5% attack traffic
 // (scripted clients). Every reply's status is checked: errors are counted and
 // never as decisions. Prints one line of key=value results.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -175,7 +177,9 @@ class Recorder {
     }
     std::fclose(out);
   }
-  void Report(double seconds, const Options& o) {
+  // `cpu_us`: the generator's own CPU over the run, reported per call so that
+  // the server's share of the machine can be told from the client's.
+  void Report(double seconds, double cpu_us, const Options& o) {
     std::lock_guard<std::mutex> lock(mu_);
     std::sort(latencies_us_.begin(), latencies_us_.end());
     auto pct = [&](double p) {
@@ -185,9 +189,10 @@ class Recorder {
     };
     std::printf(
         "mode=%s offered_rps=%.0f ok=%zu errors=%ld state_errors=%ld rps=%.0f p50_us=%.0f "
-        "p99_us=%.0f p999_us=%.0f\n",
+        "p99_us=%.0f p999_us=%.0f client_cpu_us_per_call=%.1f\n",
         o.rate > 0 ? "open" : "closed", o.rate, latencies_us_.size(), errors_, state_errors_,
-        latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999));
+        latencies_us_.size() / seconds, pct(0.50), pct(0.99), pct(0.999),
+        latencies_us_.empty() ? 0.0 : cpu_us / latencies_us_.size());
   }
 
  private:
@@ -197,6 +202,14 @@ class Recorder {
   long errors_ = 0;
   long state_errors_ = 0;
 };
+
+// User and system CPU of this process so far, in microseconds.
+double ProcessCpuUs() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto us = [](const timeval& t) { return t.tv_sec * 1e6 + t.tv_usec; };
+  return us(usage.ru_utime) + us(usage.ru_stime);
+}
 
 int64_t UnixNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -258,6 +271,7 @@ int main(int argc, char** argv) {
   std::atomic<size_t> next{0};
   const Clock::time_point start = Clock::now();
   const int64_t start_unix_ns = UnixNanos();
+  const double start_cpu_us = ProcessCpuUs();
   // A sweep is one pass over its own requests: every user once.
   const int passes = o.sweep_users > 0 ? 1 : o.passes;
   const Clock::time_point end =
@@ -312,6 +326,7 @@ int main(int argc, char** argv) {
                    [&] { return in_flight.load() == 0; });
   if (!o.timeline.empty()) recorder.WriteTimeline(o.timeline, start_unix_ns);
   recorder.Report(
-      calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count() : o.seconds, o);
+      calls > 0 ? std::chrono::duration<double>(Clock::now() - start).count() : o.seconds,
+      ProcessCpuUs() - start_cpu_us, o);
   return 0;
 }
