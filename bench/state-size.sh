@@ -42,6 +42,17 @@ SWEEP_USERS=${SWEEP_USERS:-100000}
 MEMORY_SECONDS=${MEMORY_SECONDS:-30}
 BIN=$BUILD_DIR/bench
 ((SWEEP_USERS <= USERS)) || { echo "SWEEP_USERS must be at most USERS" >&2; exit 2; }
+# The ports are fixed: a second run (another make bench) would send its
+# traffic to this run's riskd and write to its cluster, and
+# scripts/redis-cluster.sh start reuses whatever answers on 7100-7102.
+exec 9>/tmp/riskd-bench-state-size.lock
+flock -n 9 || { echo "state-size: another bench/state-size.sh is running" >&2; exit 1; }
+for port in 31154 7100 7101 7102; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "state-size: port $port is in use; it must be free for this run" >&2
+    exit 1
+  fi
+done
 work=$(mktemp -d)
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
