@@ -98,30 +98,34 @@ struct Record {
   std::optional<double> latitude, longitude;
 };
 
-// MaxMind's schema; nullopt when the record has no country/iso_code.
-std::optional<Record> MaxMindRecord(MMDB_entry_s entry, GeoFields fields) {
-  std::optional<std::string> country = String(entry, kCountryIso);
-  if (!country) return std::nullopt;
-  Record record;
-  record.location.country_code = std::move(*country);
-  if (fields == GeoFields::kCountry) return record;
-  record.location.city = String(entry, kCityEnglish).value_or("");
-  record.latitude = Number(entry, kLatitude);
-  record.longitude = Number(entry, kLongitude);
-  record.location.accuracy_radius_km = static_cast<int>(Number(entry, kAccuracy).value_or(0));
-  return record;
-}
+// Where one schema keeps each field; a null path: the schema has no such field.
+struct SchemaPaths {
+  const char* const* country;
+  const char* const* city;
+  const char* const* latitude;
+  const char* const* longitude;
+  const char* const* accuracy;
+};
+constexpr SchemaPaths kMaxMindPaths = {kCountryIso, kCityEnglish, kLatitude, kLongitude, kAccuracy};
+constexpr SchemaPaths kFlatPaths = {kFlatCountry, kFlatCity, kFlatLatitude, kFlatLongitude,
+                                    nullptr};
 
-// ip-location-db's flat schema; nullopt when the record has no country_code.
-std::optional<Record> FlatRecord(MMDB_entry_s entry, GeoFields fields) {
-  std::optional<std::string> country = String(entry, kFlatCountry);
+// The record read with `schema`'s paths; nullopt when it has no country
+// there (the record is of another schema).
+std::optional<Record> SchemaRecord(MMDB_entry_s entry, const SchemaPaths& schema,
+                                   GeoFields fields) {
+  std::optional<std::string> country = String(entry, schema.country);
   if (!country) return std::nullopt;
   Record record;
   record.location.country_code = std::move(*country);
   if (fields == GeoFields::kCountry) return record;
-  record.location.city = String(entry, kFlatCity).value_or("");
-  record.latitude = Number(entry, kFlatLatitude);
-  record.longitude = Number(entry, kFlatLongitude);
+  record.location.city = String(entry, schema.city).value_or("");
+  record.latitude = Number(entry, schema.latitude);
+  record.longitude = Number(entry, schema.longitude);
+  if (schema.accuracy != nullptr) {
+    record.location.accuracy_radius_km =
+        static_cast<int>(Number(entry, schema.accuracy).value_or(0));
+  }
   return record;
 }
 
@@ -167,10 +171,11 @@ std::optional<GeoLocation> MmdbFile::Lookup(const sockaddr* address, GeoFields f
   const MMDB_entry_s entry = found.entry;
 
   const bool flat_first = flat_first_.load(std::memory_order_relaxed);
-  std::optional<Record> record =
-      flat_first ? FlatRecord(entry, fields) : MaxMindRecord(entry, fields);
+  const SchemaPaths& first = flat_first ? kFlatPaths : kMaxMindPaths;
+  const SchemaPaths& second = flat_first ? kMaxMindPaths : kFlatPaths;
+  std::optional<Record> record = SchemaRecord(entry, first, fields);
   if (!record) {
-    record = flat_first ? MaxMindRecord(entry, fields) : FlatRecord(entry, fields);
+    record = SchemaRecord(entry, second, fields);
     if (record) flat_first_.store(!flat_first, std::memory_order_relaxed);
   }
   // Some MaxMind records (anycast, satellite) carry only the network's
